@@ -1,0 +1,2 @@
+/** @module Public entry point of @iama/contracts. */
+export * from './llm/patch-edit';
