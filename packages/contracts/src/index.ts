@@ -1,2 +1,12 @@
 /** @module Public entry point of @iama/contracts. */
 export * from './llm/patch-edit';
+export * from './llm/common';
+export * from './llm/proposal';
+export * from './llm/spec';
+export * from './llm/test-plan';
+export * from './llm/patch-plan';
+export * from './llm/failure-analysis';
+export * from './llm/repo-scope';
+export * from './llm/policy-violation';
+export * from './llm/registry';
+export * from './tiers/model-class';
