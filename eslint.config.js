@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '.venv/**', '.data/**', '**/dist/**', 'docs/**'] },
+  { ignores: ['**/node_modules/**', '.venv/**', '.data/**', '**/dist/**', 'docs/**', '**/test/fixtures/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
