@@ -10,3 +10,6 @@ export * from './llm/repo-scope';
 export * from './llm/policy-violation';
 export * from './llm/registry';
 export * from './tiers/model-class';
+export * from './workflow/states';
+export * from './workflow/transitions';
+export * from './tiers/tier';
