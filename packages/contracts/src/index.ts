@@ -13,3 +13,5 @@ export * from './tiers/model-class';
 export * from './workflow/states';
 export * from './workflow/transitions';
 export * from './tiers/tier';
+export * from './tiers/tier-matrix';
+export * from './tiers/credits';
