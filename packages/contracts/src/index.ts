@@ -15,3 +15,4 @@ export * from './workflow/transitions';
 export * from './tiers/tier';
 export * from './tiers/tier-matrix';
 export * from './tiers/credits';
+export * from './config/dynamic-config';
