@@ -45,5 +45,26 @@ export {
   type ConfidenceMode,
   type ConfidenceScore,
   type ConfidenceThresholds,
+  confidenceThresholdsFromConfig,
 } from './analysis/confidence';
+export type { SyntaxNode, ParseFn } from './analysis/syntax-node';
+export { outline, signatureText, type Declaration } from './analysis/outline';
+export { extractImports, type ImportRef } from './analysis/imports';
+export { indexPaths, resolveImport, type PathIndex } from './analysis/resolve';
+export { analyzeFile, anchorStats, type FileAnalysis } from './analysis/analyze-file';
+export { indexWorkspace, type ResolvedImport, type WorkspaceIndex } from './analysis/index-workspace';
+export type { DeclarationKind, InclusionReason, Slice } from './build/slice';
+export { expandDependencies, type Expansion, type MissingDependency, type MissingSymbol } from './build/expand';
+export { fitToCap, type ContextCapError, type FitOptions, type FitResult, type PrunedEntry, type PruningReport } from './build/fit-to-cap';
+export { buildManifest, type ContextManifest, type ManifestEntry } from './build/manifest';
+export {
+  buildContext,
+  DEFAULT_AST_SYMBOLIC_LANGUAGES,
+  type BuildContextInput,
+  type BuildContextResult,
+  type ContextConfidence,
+  type ContextError,
+  type ContextPackage,
+  type ModeReason,
+} from './build/build-context';
 export { loadIgnoreMatcher, readWorkspaceFiles, walkWorkspace, type WalkOptions, type WorkspaceSnapshot } from './workspace/walk';

@@ -78,3 +78,14 @@ export function modeFor(score: number, thresholds: ConfidenceThresholds = DEFAUL
 export function rate(numerator: number, denominator: number): number {
   return denominator === 0 ? 1 : numerator / denominator;
 }
+
+/**
+ * Thresholds from the operator value of `feature.baseline_ast_confidence_threshold` (the
+ * AST-symbolic gate). The `EXACT_SEARCH_REPLACE` floor stays at PRD V1 §5.1's 20, never above
+ * the configured gate.
+ * @example confidenceThresholdsFromConfig(50) // { astSymbolic: 50, exactSearchReplaceOnly: 20 }
+ */
+export function confidenceThresholdsFromConfig(baselineAstConfidenceThreshold: number): ConfidenceThresholds {
+  const gate = Math.min(100, Math.max(0, baselineAstConfidenceThreshold));
+  return { astSymbolic: gate, exactSearchReplaceOnly: Math.min(DEFAULT_CONFIDENCE_THRESHOLDS.exactSearchReplaceOnly, gate) };
+}

@@ -12,6 +12,8 @@ export type PathIndex = {
   pythonModules: Map<string, string[]>;
   /** Java package directory → its `.java` files. */
   javaPackages: Map<string, string[]>;
+  /** Java file name (`Repo.java`) → every path with that name. */
+  javaByName: Map<string, string[]>;
 };
 
 /**
@@ -22,6 +24,7 @@ export function indexPaths(paths: Iterable<string>): PathIndex {
   const all = new Set(paths);
   const pythonModules = new Map<string, string[]>();
   const javaPackages = new Map<string, string[]>();
+  const javaByName = new Map<string, string[]>();
   const add = (m: Map<string, string[]>, k: string, v: string) => (m.get(k) ?? m.set(k, []).get(k)!).push(v);
   for (const p of all) {
     if (p.endsWith('.py') || p.endsWith('.pyi')) {
@@ -30,9 +33,10 @@ export function indexPaths(paths: Iterable<string>): PathIndex {
       for (let i = 0; i < parts.length; i++) add(pythonModules, parts.slice(i).join('.'), p);
     } else if (p.endsWith('.java')) {
       add(javaPackages, p.slice(0, Math.max(0, p.lastIndexOf('/'))), p);
+      add(javaByName, p.slice(p.lastIndexOf('/') + 1), p);
     }
   }
-  return { has: (p) => all.has(p), pythonModules, javaPackages };
+  return { has: (p) => all.has(p), pythonModules, javaPackages, javaByName };
 }
 
 const ES_EXTENSIONS = ['.ts', '.tsx', '.d.ts', '.js', '.jsx', '.mjs', '.cjs', '.mts', '.cts'];
@@ -106,10 +110,8 @@ function resolveJava(ref: ImportRef, index: PathIndex): string[] {
   // `import a.b.C;` or `import static a.b.C.member;`: the longest prefix that names a file wins.
   for (let n = parts.length; n >= 2; n--) {
     const suffix = `${parts.slice(0, n).join('/')}.java`;
-    for (const files of index.javaPackages.values()) {
-      const hit = files.find((f) => f === suffix || f.endsWith(`/${suffix}`));
-      if (hit) return [hit];
-    }
+    const hit = index.javaByName.get(`${parts[n - 1]}.java`)?.find((f) => f === suffix || f.endsWith(`/${suffix}`));
+    if (hit) return [hit];
   }
   return [];
 }
