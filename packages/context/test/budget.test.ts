@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { confidenceScore, confidenceThresholdsFromConfig, countTokens, fastPassEstimate, fitToCap, modeFor, type Slice } from '../src/index';
 
-test('V1-FR-CTX-004: the fast pass is the tiktoken-class count times 2.2, rounded up', () => {
+void test('V1-FR-CTX-004: the fast pass is the tiktoken-class count times 2.2, rounded up', () => {
   const text = 'export function add(a: number, b: number): number {\n  return a + b;\n}\n';
   assert.equal(fastPassEstimate(text), Math.ceil(countTokens(text) * 2.2));
   assert.ok(countTokens(text) > 10);
@@ -24,14 +24,14 @@ const far = slice({ id: 'src/util.ts#compute', role: 'dependency', depth: 2, tex
 const all = [spec, target, type, near, far];
 const total = (xs: Slice[]) => xs.reduce((a, s) => a + fastPassEstimate(s.text), 0);
 
-test('V1-FR-CTX-004: under the cap nothing is pruned', async () => {
+void test('V1-FR-CTX-004: under the cap nothing is pruned', async () => {
   const r = await fitToCap(all, { contextCapTokens: 1_000_000 });
   assert.ok(r.ok);
   assert.deepEqual(r.report.pruned, []);
   assert.equal(r.report.measure, 'fast-pass');
 });
 
-test('V1-FR-CTX-004 / §17 group 12: over the cap, the farthest dependency body goes first; targets, spec and types stay whole', async () => {
+void test('V1-FR-CTX-004 / §17 group 12: over the cap, the farthest dependency body goes first; targets, spec and types stay whole', async () => {
   const cap = total(all) - 10;
   const r = await fitToCap(all, { contextCapTokens: cap });
   assert.ok(r.ok);
@@ -45,7 +45,7 @@ test('V1-FR-CTX-004 / §17 group 12: over the cap, the farthest dependency body 
   assert.equal(byId.get('src/repo.ts#load')!.pruned, false);
 });
 
-test('V1-FR-CTX-005: still over the cap after pruning → CONTEXT_CAP_EXCEEDED with guidance, nothing to send', async () => {
+void test('V1-FR-CTX-005: still over the cap after pruning → CONTEXT_CAP_EXCEEDED with guidance, nothing to send', async () => {
   const cap = fastPassEstimate(target.text) + 5;
   const r = await fitToCap(all, { contextCapTokens: cap });
   assert.ok(!r.ok);
@@ -56,7 +56,7 @@ test('V1-FR-CTX-005: still over the cap after pruning → CONTEXT_CAP_EXCEEDED w
   assert.equal(r.report.pruned.length, 2);
 });
 
-test('V1-FR-CTX-004: the precise per-model hook decides when the fast pass is over the cap', async () => {
+void test('V1-FR-CTX-004: the precise per-model hook decides when the fast pass is over the cap', async () => {
   const seen: number[] = [];
   const precise = (text: string) => {
     seen.push(text.length);
@@ -71,7 +71,7 @@ test('V1-FR-CTX-004: the precise per-model hook decides when the fast pass is ov
   assert.ok(seen.length >= all.length);
 });
 
-test('PRD V1 §5.1: confidence = round((0.40·parse + 0.35·symbol + 0.25·snippet) × 100) with its components', () => {
+void test('PRD V1 §5.1: confidence = round((0.40·parse + 0.35·symbol + 0.25·snippet) × 100) with its components', () => {
   assert.equal(confidenceScore({ parseRate: 1, symbolRate: 1, snippetCompleteness: 1 }).score, 100);
   assert.equal(confidenceScore({ parseRate: 1, symbolRate: 0.5, snippetCompleteness: 1 }).score, 83);
   assert.equal(confidenceScore({ parseRate: 0.5, symbolRate: 0, snippetCompleteness: 0 }).score, 20);
@@ -81,7 +81,7 @@ test('PRD V1 §5.1: confidence = round((0.40·parse + 0.35·symbol + 0.25·snipp
   assert.deepEqual(s.weights, { parseRate: 0.4, symbolRate: 0.35, snippetCompleteness: 0.25 });
 });
 
-test('PRD V1 §5.1: thresholds — ≥40 AST_SYMBOLIC, 20–39 BLACK_BOX, <20 EXACT_SEARCH_REPLACE; the gate is configurable', () => {
+void test('PRD V1 §5.1: thresholds — ≥40 AST_SYMBOLIC, 20–39 BLACK_BOX, <20 EXACT_SEARCH_REPLACE; the gate is configurable', () => {
   assert.equal(modeFor(40), 'AST_SYMBOLIC');
   assert.equal(modeFor(39), 'BLACK_BOX');
   assert.equal(modeFor(20), 'BLACK_BOX');

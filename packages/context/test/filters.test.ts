@@ -5,13 +5,13 @@ import { classifyContent, classifyPath, DEFAULT_FILE_LIMITS, EXCLUSION_REASONS }
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
-test('V1-FR-CTX-007: allowlisted source passes with its language', () => {
+void test('V1-FR-CTX-007: allowlisted source passes with its language', () => {
   const v = classifyContent('src/app.tsx', enc('export const App = () => <div/>;\n'));
   assert.ok(v.ok);
   assert.equal(v.file.language, 'tsx');
 });
 
-test('V1-FR-CTX-007: extension and content decide the language (shebang for extensionless files)', () => {
+void test('V1-FR-CTX-007: extension and content decide the language (shebang for extensionless files)', () => {
   const v = classifyContent('bin/tool', enc('#!/usr/bin/env python3\nprint("hi")\n'));
   assert.ok(v.ok);
   assert.equal(v.file.language, 'python');
@@ -38,7 +38,7 @@ const expected = [
   'INVALID_ENCODING', 'MINIFIED_CONTENT', 'MINIFIED_CONTENT', 'SOURCE_MAP', 'BUNDLED_FILE', 'GENERATED_FILE',
 ];
 cases.forEach(([label, path, content], i) => {
-  test(`V1-FR-CTX-007 / §17 group 25: ${label} is rejected with ${expected[i]} and guidance`, () => {
+  void test(`V1-FR-CTX-007 / §17 group 25: ${label} is rejected with ${expected[i]} and guidance`, () => {
     const v = classifyContent(path, typeof content === 'string' ? enc(content) : content);
     assert.ok(!v.ok);
     assert.equal(v.exclusion.reason, expected[i]);
@@ -47,7 +47,7 @@ cases.forEach(([label, path, content], i) => {
   });
 });
 
-test('V1-FR-CTX-007: high-entropy encoded blob is rejected', () => {
+void test('V1-FR-CTX-007: high-entropy encoded blob is rejected', () => {
   // Deterministic pseudo-random base64-alphabet text with short lines, so only entropy can catch it.
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
   let seed = 7;
@@ -63,14 +63,14 @@ test('V1-FR-CTX-007: high-entropy encoded blob is rejected', () => {
   assert.equal(!v.ok && v.exclusion.reason, 'HIGH_ENTROPY_CONTENT');
 });
 
-test('V1-FR-CTX-007: size limit is decided from the size alone, before reading', () => {
+void test('V1-FR-CTX-007: size limit is decided from the size alone, before reading', () => {
   const v = classifyPath('src/huge.ts', DEFAULT_FILE_LIMITS.maxFileBytes + 1);
   assert.ok(!v.ok);
   assert.equal(v.exclusion.reason, 'FILE_TOO_LARGE');
   assert.deepEqual(v.exclusion.detail, { bytes: DEFAULT_FILE_LIMITS.maxFileBytes + 1, limit: DEFAULT_FILE_LIMITS.maxFileBytes });
 });
 
-test('V1-FR-SEC-003: credential files are refused by name before being opened', () => {
+void test('V1-FR-SEC-003: credential files are refused by name before being opened', () => {
   for (const p of ['.env', 'config/.env.production', 'deploy/id_rsa', 'certs/server.pem', 'android/release.keystore']) {
     const v = classifyPath(p);
     assert.equal(!v.ok && v.exclusion.reason, 'SECRET_FILE', p);

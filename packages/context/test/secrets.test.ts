@@ -18,14 +18,14 @@ const fake = {
 
 const rules = (text: string, path = 'src/config.ts') => scanSecrets(path, text).map((f) => f.ruleId);
 
-test('V1-FR-SEC-003: AWS access key ids are found with file, line and column', () => {
+void test('V1-FR-SEC-003: AWS access key ids are found with file, line and column', () => {
   const findings = scanSecrets('src/aws.ts', `// keys\nconst id = '${fake.awsKeyId}';\n`);
   assert.deepEqual(findings, [
     { path: 'src/aws.ts', line: 2, column: 13, ruleId: 'aws-access-key-id', severity: 'high', description: 'AWS access key id' },
   ]);
 });
 
-test('V1-FR-SEC-003: provider tokens and private keys each hit their rule', () => {
+void test('V1-FR-SEC-003: provider tokens and private keys each hit their rule', () => {
   assert.deepEqual(rules(`aws_secret_access_key = "${fake.awsSecret}"`), ['aws-secret-access-key']);
   assert.deepEqual(rules(`token: '${fake.github}'`), ['github-token']);
   assert.deepEqual(rules(`stripe(${JSON.stringify(fake.stripe)})`), ['stripe-secret-key']);
@@ -36,7 +36,7 @@ test('V1-FR-SEC-003: provider tokens and private keys each hit their rule', () =
   assert.deepEqual(rules(`url = "postgres://app:${fake.random}@db:5432/app"`), ['url-credentials']);
 });
 
-test('V1-FR-SEC-003: findings never contain the secret itself', () => {
+void test('V1-FR-SEC-003: findings never contain the secret itself', () => {
   const text = [fake.awsKeyId, fake.github, fake.stripe, fake.slack, `password = "${fake.random}"`].join('\n');
   const findings = scanSecrets('src/all.py', text);
   assert.equal(findings.length, 5);
@@ -44,7 +44,7 @@ test('V1-FR-SEC-003: findings never contain the secret itself', () => {
   for (const secret of [fake.awsKeyId, fake.github, fake.stripe, fake.slack, fake.random]) assert.ok(!serialised.includes(secret));
 });
 
-test('V1-FR-SEC-003: placeholders, env lookups and AWS documentation samples are not findings', () => {
+void test('V1-FR-SEC-003: placeholders, env lookups and AWS documentation samples are not findings', () => {
   assert.deepEqual(rules('const apiKey = process.env.API_KEY;'), []);
   assert.deepEqual(rules('password = "changeme"'), []);
   assert.deepEqual(rules('token = "${TOKEN}"'), []);
@@ -52,13 +52,13 @@ test('V1-FR-SEC-003: placeholders, env lookups and AWS documentation samples are
   assert.deepEqual(rules('const tokenizer = createTokenizer("cl100k_base");'), []);
 });
 
-test('§17 group 18: a .env file is a whole-file finding that blocks upload', () => {
+void test('§17 group 18: a .env file is a whole-file finding that blocks upload', () => {
   const findings = scanSecrets('.env', 'ANYTHING=1\n');
   assert.deepEqual(findings.map((f) => [f.ruleId, f.line]), [['secret-file', 0]]);
   assert.equal(evaluateSecretGate(findings).blocked, true);
 });
 
-test('V1-FR-SEC-003: upload is blocked until every finding is resolved; only medium findings can be waived', () => {
+void test('V1-FR-SEC-003: upload is blocked until every finding is resolved; only medium findings can be waived', () => {
   const findings = scanSecrets('src/a.ts', `const id = '${fake.awsKeyId}';\nconst apiKey = "${fake.random}";\n`);
   assert.deepEqual(findings.map((f) => f.severity), ['high', 'medium']);
   const waiveBoth = findings.map(({ path, line, ruleId }) => ({ path, line, ruleId }));

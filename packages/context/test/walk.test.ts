@@ -32,7 +32,7 @@ function spyOnFs(): { touched: string[]; restore: () => void } {
   };
 }
 
-test('V1-FR-SEC-004: gitignore semantics (directories, globs, negation, defaults)', () => {
+void test('V1-FR-SEC-004: gitignore semantics (directories, globs, negation, defaults)', () => {
   const m = createIgnoreMatcher('private/\n*.log\n!keep.log\n');
   assert.equal(m.ignores('private', true), true);
   assert.equal(m.ignores('debug.log'), true);
@@ -42,7 +42,7 @@ test('V1-FR-SEC-004: gitignore semantics (directories, globs, negation, defaults
   assert.equal(m.ignores('src/a.ts'), false);
 });
 
-test('V1-FR-SEC-004: ignored paths are reported but never opened, listed or stat-ed', () => {
+void test('V1-FR-SEC-004: ignored paths are reported but never opened, listed or stat-ed', () => {
   const spy = spyOnFs();
   let snapshot;
   try {
@@ -67,7 +67,7 @@ test('V1-FR-SEC-004: ignored paths are reported but never opened, listed or stat
   assert.ok(!spy.touched.some((p) => p.startsWith('readFileSync:') && p.endsWith('keep.log')));
 });
 
-test('V1-FR-SEC-004: an explicit selection inside an ignored directory is refused unread', () => {
+void test('V1-FR-SEC-004: an explicit selection inside an ignored directory is refused unread', () => {
   const spy = spyOnFs();
   let snapshot;
   try {
@@ -83,7 +83,7 @@ test('V1-FR-SEC-004: an explicit selection inside an ignored directory is refuse
   assert.deepEqual(spy.touched.filter((p) => p.includes('private')), []);
 });
 
-test('V1-FR-CTX-007 / §17 group 25: binaries, bundles and credential files in a workspace never reach the file list', () => {
+void test('V1-FR-CTX-007 / §17 group 25: binaries, bundles and credential files in a workspace never reach the file list', () => {
   const root = fs.mkdtempSync(join(tmpdir(), 'iama-ctx-walk-'));
   try {
     fs.mkdirSync(join(root, 'src'));

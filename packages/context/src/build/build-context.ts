@@ -11,7 +11,7 @@ import type { WorkspaceIndex } from '../analysis/index-workspace';
 import { evaluateSecretGate, type SecretWaiver } from '../secrets/gate';
 import { scanSecrets, type SecretFinding } from '../secrets/scan';
 import type { PreciseTokenCounter } from '../tokens/estimate';
-import { expandDependencies, type MissingDependency, type MissingSymbol } from './expand';
+import { expandDependencies, type MissingDependency } from './expand';
 import { fitToCap, type ContextCapError, type PruningReport } from './fit-to-cap';
 import { buildManifest, type ContextManifest } from './manifest';
 import type { Slice } from './slice';
