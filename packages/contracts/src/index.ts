@@ -16,3 +16,5 @@ export * from './tiers/tier';
 export * from './tiers/tier-matrix';
 export * from './tiers/credits';
 export * from './config/dynamic-config';
+export * from './errors';
+export * from './api/index';
