@@ -6,33 +6,26 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { DEFAULT_OUTPUT_CAPS, LLM_MODEL_CLASSES, type ModelClass, type ModelRouteConfig, type ModelRoutes } from '@iama/contracts';
 import { startManagedProcess, type ManagedProcess } from './process';
 
-export type LiteLlmModelClass = 'l1' | 'l2' | 'l3';
+/** The proxy's model alias of a class: `l1`, `l2`, `l3` (the suffix of its config key). */
+export type LiteLlmAlias = Lowercase<ModelClass>;
+const aliasOf = (cls: ModelClass) => cls.toLowerCase() as LiteLlmAlias;
 
 /**
- * A `model.l1|l2|l3` value (DB_SCHEMA §8.1); structurally the contracts' `ModelRouteConfig`.
- * `model_id` is LiteLLM's `provider/model` (e.g. `anthropic/claude-sonnet-4-5`); ids starting
- * with `iama-fixture/` mean the fixture model.
+ * The `model.l1|l2|l3` routes (DB_SCHEMA §8.1). `model_id` is LiteLLM's `provider/model` (e.g.
+ * `anthropic/claude-sonnet-4-5`); ids starting with `iama-fixture/` mean the fixture model.
  */
-export type LiteLlmRoute = {
-  model_id: string;
-  api_base_url: string;
-  api_key_ref: string;
-  output_token_limit: number;
-  enabled: boolean;
-};
-
-export type LiteLlmRoutes = Partial<Record<LiteLlmModelClass, LiteLlmRoute>>;
 
 export type LiteLlmModelEntry = {
-  model_name: LiteLlmModelClass;
+  model_name: LiteLlmAlias;
   litellm_params: { model: string; api_base: string; api_key: `os.environ/${string}` };
   model_info: {
     id: string;
     mode: 'chat';
     max_output_tokens: number;
-    iama_model_class: LiteLlmModelClass;
+    iama_model_class: ModelClass;
     iama_fixture: boolean;
   };
 };
@@ -48,13 +41,6 @@ export const FIXTURE_MODEL_PREFIX = 'iama-fixture/';
 /** The fixture model ignores keys, but LiteLLM's OpenAI client insists on one. */
 export const FIXTURE_API_KEY_ENV = 'IAMA_FIXTURE_MODEL_API_KEY';
 const FIXTURE_API_KEY_VALUE = 'fixture-model-accepts-any-key';
-const CLASSES: readonly LiteLlmModelClass[] = ['l1', 'l2', 'l3'];
-/** Output caps of the fixture routes: the defaults of PRD V1 §11 / DB_SCHEMA §8.1. */
-const DEFAULT_OUTPUT_TOKEN_LIMIT: Record<LiteLlmModelClass, number> = {
-  l1: 30_000,
-  l2: 5_000,
-  l3: 5_000,
-};
 
 /**
  * The environment variable holding the secret an `api_key_ref` names. `env:NAME` and
@@ -78,14 +64,14 @@ export function apiKeyEnvVar(ref: string): string {
  * `os.environ/<VAR>` references, so no secret is ever written into the file.
  * @example writeFileSync(path, JSON.stringify(buildLiteLlmConfig(fixtureRoutes(fixture.url))))
  */
-export function buildLiteLlmConfig(routes: LiteLlmRoutes): LiteLlmConfig {
-  const model_list = CLASSES.flatMap((cls): LiteLlmModelEntry[] => {
+export function buildLiteLlmConfig(routes: ModelRoutes): LiteLlmConfig {
+  const model_list = LLM_MODEL_CLASSES.flatMap((cls): LiteLlmModelEntry[] => {
     const route = routes[cls];
     if (!route?.enabled) return [];
     const fixture = route.model_id.startsWith(FIXTURE_MODEL_PREFIX);
     return [
       {
-        model_name: cls,
+        model_name: aliasOf(cls),
         litellm_params: {
           // The fixture model speaks the OpenAI protocol; `openai/` makes LiteLLM forward `iama-fixture/…` as is.
           model: fixture ? `openai/${route.model_id}` : route.model_id,
@@ -94,7 +80,7 @@ export function buildLiteLlmConfig(routes: LiteLlmRoutes): LiteLlmConfig {
         },
         // Informational only: the IAMA Router enforces the cap (PRD V1 §11), so the proxy must not truncate.
         model_info: {
-          id: `iama-${cls}`,
+          id: `iama-${aliasOf(cls)}`,
           mode: 'chat',
           max_output_tokens: route.output_token_limit,
           iama_model_class: cls,
@@ -134,16 +120,16 @@ export function buildLiteLlmConfig(routes: LiteLlmRoutes): LiteLlmConfig {
  * fixture model and say so in their `model_id` (ARCHITECTURE D7).
  * @example fixtureRoutes('http://127.0.0.1:4010').l1.model_id // 'iama-fixture/l1'
  */
-export function fixtureRoutes(fixtureUrl: string): Record<LiteLlmModelClass, LiteLlmRoute> {
+export function fixtureRoutes(fixtureUrl: string): Record<ModelClass, ModelRouteConfig> {
   const base = `${fixtureUrl.replace(/\/+$/, '')}/v1`;
-  const route = (cls: LiteLlmModelClass): LiteLlmRoute => ({
-    model_id: `${FIXTURE_MODEL_PREFIX}${cls}`,
+  const route = (cls: ModelClass): ModelRouteConfig => ({
+    model_id: `${FIXTURE_MODEL_PREFIX}${aliasOf(cls)}`,
     api_base_url: base,
     api_key_ref: `env:${FIXTURE_API_KEY_ENV}`,
-    output_token_limit: DEFAULT_OUTPUT_TOKEN_LIMIT[cls],
+    output_token_limit: DEFAULT_OUTPUT_CAPS[cls],
     enabled: true,
   });
-  return { l1: route('l1'), l2: route('l2'), l3: route('l3') };
+  return { L1: route('L1'), L2: route('L2'), L3: route('L3') };
 }
 
 /**
@@ -152,7 +138,7 @@ export function fixtureRoutes(fixtureUrl: string): Record<LiteLlmModelClass, Lit
  * Throws naming the variable when an enabled route's secret is missing.
  */
 export function liteLlmEnv(
-  routes: LiteLlmRoutes,
+  routes: ModelRoutes,
   env: NodeJS.ProcessEnv = process.env,
 ): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = {
@@ -169,7 +155,7 @@ export function liteLlmEnv(
     LITELLM_MODE: 'PRODUCTION',
     PYTHONUNBUFFERED: '1',
   };
-  for (const cls of CLASSES) {
+  for (const cls of LLM_MODEL_CLASSES) {
     const route = routes[cls];
     if (!route?.enabled) continue;
     const name = apiKeyEnvVar(route.api_key_ref);
@@ -177,7 +163,7 @@ export function liteLlmEnv(
       out[name] = FIXTURE_API_KEY_VALUE;
     if (!out[name])
       throw new Error(
-        `model.${cls} needs the secret ${name} (api_key_ref ${route.api_key_ref}): set it in the environment`,
+        `model.${aliasOf(cls)} needs the secret ${name} (api_key_ref ${route.api_key_ref}): set it in the environment`,
       );
   }
   return out;
@@ -188,7 +174,7 @@ export type LiteLlmOptions = {
   port: number;
   /** Written (JSON, which LiteLLM reads as YAML) before the start. */
   configPath: string;
-  routes: LiteLlmRoutes;
+  routes: ModelRoutes;
   env?: NodeJS.ProcessEnv;
   logFile: string;
   /** Default 60 s: a cold start measured about 6 s on the 2-core build machine. */

@@ -14,26 +14,26 @@ import {
   fixtureRoutes,
   liteLlmEnv,
   startLiteLlm,
-  type LiteLlmRoutes,
 } from '../src/litellm';
+import type { ModelRoutes } from '@iama/contracts';
 import { ManagedProcessError } from '../src/process';
 
-const provider: LiteLlmRoutes = {
-  l1: {
+const provider: ModelRoutes = {
+  L1: {
     model_id: 'openai/gpt-4o-mini',
     api_base_url: 'https://api.example.test/v1',
     api_key_ref: 'secrets/litellm/openai_api_key',
     output_token_limit: 30_000,
     enabled: true,
   },
-  l2: {
+  L2: {
     model_id: 'anthropic/claude-sonnet-4-5',
     api_base_url: 'https://anthropic.example.test',
     api_key_ref: 'env:ANTHROPIC_API_KEY',
     output_token_limit: 5_000,
     enabled: true,
   },
-  l3: {
+  L3: {
     model_id: 'anthropic/claude-opus-4-1',
     api_base_url: 'https://anthropic.example.test',
     api_key_ref: 'env:ANTHROPIC_API_KEY',

@@ -48,3 +48,6 @@ export const CONFIG_KEYS = {
   },
 } as const;
 
+
+/** The configured routes by class; a class without a row has no route. */
+export type ModelRoutes = Partial<Record<ModelClass, ModelRouteConfig>>;

@@ -1,0 +1,28 @@
+/**
+ * @module `buildApp(deps)`: the Fastify application without a socket, so tests drive it with
+ * `app.inject()`; `server.ts` only listens.
+ */
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Client } from '@temporalio/client';
+import type { Kysely } from 'kysely';
+import type { Database } from '@iama/db';
+import { registerErrorHandling } from './errors';
+import { genReqId, registerRequestId } from './plugins/request-id';
+import { healthRoutes } from './routes/health';
+import { healthProbeRoutes } from './routes/health-probe';
+
+export type AppDeps = {
+  db: Kysely<Database>;
+  temporal: Client;
+  taskQueue: string;
+  healthProbeEnabled: boolean;
+};
+
+export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logger'] = false): Promise<FastifyInstance> {
+  const app = Fastify({ logger, genReqId, requestIdLogLabel: 'request_id', disableRequestLogging: false });
+  registerRequestId(app);
+  registerErrorHandling(app);
+  await app.register(healthRoutes, deps);
+  if (deps.healthProbeEnabled) await app.register(healthProbeRoutes, deps);
+  return app;
+}
