@@ -6,7 +6,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { buildOpenApiDocument } from '../src/api/openapi';
 
-export const OPENAPI_PATH = fileURLToPath(new URL('../../../docs/api/openapi.json', import.meta.url));
+export const OPENAPI_PATH = fileURLToPath(
+  new URL('../../../docs/api/openapi.json', import.meta.url),
+);
 
 /** The exact bytes the committed file must have. */
 export function renderOpenApi(): string {
@@ -18,7 +20,9 @@ async function main(): Promise<void> {
   if (process.argv.includes('--check')) {
     const committed = await readFile(OPENAPI_PATH, 'utf8').catch(() => null);
     if (committed !== rendered) {
-      console.error(`docs/api/openapi.json is ${committed === null ? 'missing' : 'out of date'}; run npm run openapi`);
+      console.error(
+        `docs/api/openapi.json is ${committed === null ? 'missing' : 'out of date'}; run npm run openapi`,
+      );
       process.exit(1);
     }
     return;

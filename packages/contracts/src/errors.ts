@@ -67,7 +67,9 @@ export type ErrorCode = keyof typeof ERROR_CATALOGUE;
 export const ERROR_CODES = Object.keys(ERROR_CATALOGUE) as [ErrorCode, ...ErrorCode[]];
 
 type StatusOf<C extends ErrorCode> = (typeof ERROR_CATALOGUE)[C]['httpStatus'];
-type CodesWithStatus<S extends number> = { [C in ErrorCode]: StatusOf<C> extends S ? C : never }[ErrorCode];
+type CodesWithStatus<S extends number> = {
+  [C in ErrorCode]: StatusOf<C> extends S ? C : never;
+}[ErrorCode];
 export type ForbiddenErrorCode = CodesWithStatus<403>;
 export type TooManyRequestsErrorCode = CodesWithStatus<429>;
 
@@ -99,10 +101,19 @@ const upperSnake = z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'expected UPPER_SNAKE_C
 /** Top-level fields particular to one code, exactly where §4, §6, §8 and §9 place them. */
 const CODE_FIELDS = {
   // §4 names the contract code; the PRD's reason code (V1-FR-SUB-005) rides along as denial_reason.
-  QUOTA_EXCEEDED_DAILY: { denial_reason: z.literal('DAILY_JOB_LIMIT_REACHED').default('DAILY_JOB_LIMIT_REACHED') },
-  QUOTA_EXCEEDED_MONTHLY: { denial_reason: z.literal('INSUFFICIENT_MONTHLY_BALANCE').default('INSUFFICIENT_MONTHLY_BALANCE') },
+  QUOTA_EXCEEDED_DAILY: {
+    denial_reason: z.literal('DAILY_JOB_LIMIT_REACHED').default('DAILY_JOB_LIMIT_REACHED'),
+  },
+  QUOTA_EXCEEDED_MONTHLY: {
+    denial_reason: z
+      .literal('INSUFFICIENT_MONTHLY_BALANCE')
+      .default('INSUFFICIENT_MONTHLY_BALANCE'),
+  },
   QUOTA_RESERVATION_FAILED: { denial_reason: upperSnake },
-  SPEC_REVISION_CONFLICT: { current_revision_token: z.string().min(1), diff_payload: z.record(z.string(), z.unknown()) },
+  SPEC_REVISION_CONFLICT: {
+    current_revision_token: z.string().min(1),
+    diff_payload: z.record(z.string(), z.unknown()),
+  },
   POST_COMMIT_REVERT_BLOCKED: { reverse_patch_url: z.string().min(1) },
   ROLE_INSUFFICIENT: { required_role: adminRoleSchema },
   REMOTE_HEAD_CONFLICT: {
@@ -165,7 +176,9 @@ export const errorEnvelopeSchema = z
   })
   .superRefine((value, ctx) => {
     const result = errorBodySchemaFor(value.error_code).safeParse(value);
-    if (!result.success) for (const issue of result.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+    if (!result.success)
+      for (const issue of result.error.issues)
+        ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
   });
 export type ErrorEnvelope = z.infer<typeof errorEnvelopeSchema> & {
   denial_reason?: string;
@@ -175,15 +188,20 @@ export type ErrorEnvelope = z.infer<typeof errorEnvelopeSchema> & {
 
 type Empty = Record<never, never>;
 /** What `apiError` needs beyond code and message, per code. */
-export type ErrorExtra<C extends ErrorCode> = { detail?: Record<string, unknown> } & (C extends ForbiddenErrorCode
-  ? { denial_reason?: string }
-  : Empty) &
+export type ErrorExtra<C extends ErrorCode> = {
+  detail?: Record<string, unknown>;
+} & (C extends ForbiddenErrorCode ? { denial_reason?: string } : Empty) &
   (C extends TooManyRequestsErrorCode ? { retry_after: string; reset_at?: string } : Empty) &
-  (C extends keyof CodeFields ? { [K in keyof CodeFields[C]]: z.input<CodeFields[C][K]> } : Empty);
+  (C extends keyof CodeFields ? z.input<z.ZodObject<CodeFields[C]>> : Empty);
 
-type RequiresExtra<C extends ErrorCode> = C extends TooManyRequestsErrorCode | keyof CodeFields ? true : false;
+type RequiresExtra<C extends ErrorCode> = C extends TooManyRequestsErrorCode | keyof CodeFields
+  ? true
+  : false;
 
-export type ApiErrorResult<C extends ErrorCode> = { status: StatusOf<C>; body: ErrorEnvelope & { error_code: C } };
+export type ApiErrorResult<C extends ErrorCode> = {
+  status: StatusOf<C>;
+  body: ErrorEnvelope & { error_code: C };
+};
 
 /**
  * Builds a validated error response. A 403 without an explicit `denial_reason` gets the code
@@ -201,6 +219,10 @@ export function apiError<C extends ErrorCode>(
   const fields: Record<string, unknown> = { ...(extra[0] ?? {}) };
   if (status === 403 && fields.denial_reason === undefined) fields.denial_reason = code;
   if (status === 429 && fields.reset_at === undefined) fields.reset_at = fields.retry_after;
-  const body = errorBodySchemaFor(code).parse({ error_code: code, message, ...fields }) as ApiErrorResult<C>['body'];
+  const body = errorBodySchemaFor(code).parse({
+    error_code: code,
+    message,
+    ...fields,
+  }) as ApiErrorResult<C>['body'];
   return { status, body };
 }

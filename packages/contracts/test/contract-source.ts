@@ -6,15 +6,22 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export const CONTRACT_PATH = fileURLToPath(new URL('../../../../shared/spec/DEV/API_CONTRACT.md', import.meta.url));
-export const ADDITIONS_PATH = fileURLToPath(new URL('../../../docs/api/ADDITIONS.md', import.meta.url));
+export const CONTRACT_PATH = fileURLToPath(
+  new URL('../../../../shared/spec/DEV/API_CONTRACT.md', import.meta.url),
+);
+export const ADDITIONS_PATH = fileURLToPath(
+  new URL('../../../docs/api/ADDITIONS.md', import.meta.url),
+);
 
 /** The spec files use CRLF line endings; the parsers below work on `\n`. */
-export const contractText: string | null = existsSync(CONTRACT_PATH) ? readFileSync(CONTRACT_PATH, 'utf8').replace(/\r\n/g, '\n') : null;
+export const contractText: string | null = existsSync(CONTRACT_PATH)
+  ? readFileSync(CONTRACT_PATH, 'utf8').replace(/\r\n/g, '\n')
+  : null;
 export const additionsText: string = readFileSync(ADDITIONS_PATH, 'utf8');
 
 /** `false` when the contract is present, otherwise the skip message node:test prints. */
-export const skipWithoutContract: false | string = contractText === null ? `API_CONTRACT.md not found at ${CONTRACT_PATH}` : false;
+export const skipWithoutContract: false | string =
+  contractText === null ? `API_CONTRACT.md not found at ${CONTRACT_PATH}` : false;
 
 export type ContractEndpoint = {
   method: string;
@@ -54,7 +61,10 @@ export function blockParts(block: string): Map<string, string[]> {
   const parts = new Map<string, string[]>();
   let current: string | null = null;
   for (const line of block.split('\n')) {
-    const head = /^(Request|Query params|Query|Headers|Response(?: \d{3})?|Events handled)\b[^:]*:(.*)$/.exec(line);
+    const head =
+      /^(Request|Query params|Query|Headers|Response(?: \d{3})?|Events handled)\b[^:]*:(.*)$/.exec(
+        line,
+      );
     if (head) {
       const name = head[1] === 'Query params' ? 'Query' : head[1]!;
       current = name;
@@ -72,5 +82,7 @@ export function blockParts(block: string): Map<string, string[]> {
 /** ADDITIONS.md endpoint rows: `| \`METHOD /api/...\` | ...` in its `## Endpoints` table only. */
 export function additionEndpoints(text: string): string[] {
   const section = /^## Endpoints\n([\s\S]*?)(?=^## |$(?![\s\S]))/m.exec(text)?.[1] ?? '';
-  return [...section.matchAll(/^\| `(GET|POST|PUT|PATCH|DELETE) (\/api\/[^`]+)`/gm)].map((m) => `${m[1]} ${m[2]}`);
+  return [...section.matchAll(/^\| `(GET|POST|PUT|PATCH|DELETE) (\/api\/[^`]+)`/gm)].map(
+    (m) => `${m[1]} ${m[2]}`,
+  );
 }

@@ -7,17 +7,31 @@
 import { z } from 'zod';
 import { reasonCodeSchema } from '../llm/common';
 import { ROUTING_PHASES } from '../tiers/model-class';
-import { ADMIN_ROLES, adminRoleSchema, isoDateTime, jobSchema, jsonValueSchema, tierSchema, uuid, type AdminRole } from './common';
+import {
+  ADMIN_ROLES,
+  adminRoleSchema,
+  isoDateTime,
+  jobSchema,
+  jsonValueSchema,
+  tierSchema,
+  uuid,
+  type AdminRole,
+} from './common';
 import { defineEndpoint } from './endpoint';
 import { usageSummarySchema } from './subscription';
 
 export const ADMIN_ACCOUNT_STATUSES = ['ACTIVE', 'SUSPENDED', 'DEACTIVATED'] as const;
 const accountStatus = z.enum(ADMIN_ACCOUNT_STATUSES);
 /** SUPER_ADMIN is bootstrap-only (§6): the API can neither create nor promote to it. */
-const assignableRole = z.enum(ADMIN_ROLES.filter((r) => r !== 'SUPER_ADMIN') as ['ENGINEER', 'SUPPORT']);
+const assignableRole = z.enum(
+  ADMIN_ROLES.filter((r) => r !== 'SUPER_ADMIN') as ['ENGINEER', 'SUPPORT'],
+);
 const adminPassword = () => z.string().min(12).max(256);
 
-export const adminLoginRequestSchema = z.strictObject({ email: z.string().min(1), password: z.string().min(1) });
+export const adminLoginRequestSchema = z.strictObject({
+  email: z.string().min(1),
+  password: z.string().min(1),
+});
 export type AdminLoginRequest = z.infer<typeof adminLoginRequestSchema>;
 export const adminLoginResponseSchema = z.strictObject({
   token: z.string().min(1),
@@ -50,7 +64,9 @@ export const adminAccountSchema = z.strictObject({
   last_login_at: isoDateTime().nullable(),
   created_at: isoDateTime(),
 });
-export const adminAccountsResponseSchema = z.strictObject({ accounts: z.array(adminAccountSchema) });
+export const adminAccountsResponseSchema = z.strictObject({
+  accounts: z.array(adminAccountSchema),
+});
 export type AdminAccountsResponse = z.infer<typeof adminAccountsResponseSchema>;
 
 export const createAdminAccountRequestSchema = z.strictObject({
@@ -74,7 +90,10 @@ export const updateAdminAccountRequestSchema = z
     status: accountStatus.optional(),
     reason: z.string().trim().min(1).max(2000),
   })
-  .refine((b) => b.role !== undefined || b.status !== undefined, { message: 'role or status is required', path: ['role'] });
+  .refine((b) => b.role !== undefined || b.status !== undefined, {
+    message: 'role or status is required',
+    path: ['role'],
+  });
 export type UpdateAdminAccountRequest = z.infer<typeof updateAdminAccountRequestSchema>;
 export const updateAdminAccountResponseSchema = z.strictObject({
   admin_id: uuid(),
@@ -103,12 +122,17 @@ export const user360ResponseSchema = z.strictObject({
 export type User360Response = z.infer<typeof user360ResponseSchema>;
 
 export const adjustQuotaRequestSchema = z.strictObject({
-  phase: z.union(ROUTING_PHASES.map((p) => z.literal(p)) as [z.ZodLiteral<1>, z.ZodLiteral<2>, z.ZodLiteral<3>]),
+  phase: z.union(
+    ROUTING_PHASES.map((p) => z.literal(p)) as [z.ZodLiteral<1>, z.ZodLiteral<2>, z.ZodLiteral<3>],
+  ),
   delta: z.int().refine((d) => d !== 0, 'delta must not be zero'),
   reason_code: reasonCodeSchema,
 });
 export type AdjustQuotaRequest = z.infer<typeof adjustQuotaRequestSchema>;
-export const adjustQuotaResponseSchema = z.strictObject({ new_balance: z.number(), audit_event_id: z.string().min(1) });
+export const adjustQuotaResponseSchema = z.strictObject({
+  new_balance: z.number(),
+  audit_event_id: z.string().min(1),
+});
 export type AdjustQuotaResponse = z.infer<typeof adjustQuotaResponseSchema>;
 
 export const killSwitchRequestSchema = z
@@ -123,7 +147,10 @@ export const killSwitchRequestSchema = z
     path: ['user_id'],
   });
 export type KillSwitchRequest = z.infer<typeof killSwitchRequestSchema>;
-export const killSwitchResponseSchema = z.strictObject({ effective_at: isoDateTime(), audit_event_id: z.string().min(1) });
+export const killSwitchResponseSchema = z.strictObject({
+  effective_at: isoDateTime(),
+  audit_event_id: z.string().min(1),
+});
 export type KillSwitchResponse = z.infer<typeof killSwitchResponseSchema>;
 
 /**
@@ -147,7 +174,9 @@ export const configListResponseSchema = z.strictObject({ entries: z.array(config
 export type ConfigListResponse = z.infer<typeof configListResponseSchema>;
 
 /** DB_SCHEMA §8.1 keys are dotted lower-case names. */
-export const configKeyParamsSchema = z.strictObject({ key: z.string().regex(/^[a-z0-9_]+(\.[a-z0-9_]+)*$/, 'expected a dotted config key') });
+export const configKeyParamsSchema = z.strictObject({
+  key: z.string().regex(/^[a-z0-9_]+(\.[a-z0-9_]+)*$/, 'expected a dotted config key'),
+});
 export const putConfigRequestSchema = z.strictObject({
   /** For `*.api_key_ref`: a secrets-manager path, never the secret itself. */
   value: jsonValueSchema,
@@ -172,7 +201,9 @@ export function configKeyRoles(key: string): readonly AdminRole[] {
 export const adminHealthResponseSchema = z.strictObject({
   api_error_rate_1h: z.number().min(0).max(1),
   workflow_success_rate_24h: z.number().min(0).max(1),
-  model_provider_status: z.array(z.strictObject({ provider: z.string().min(1), status: z.enum(['OK', 'DEGRADED', 'DOWN']) })),
+  model_provider_status: z.array(
+    z.strictObject({ provider: z.string().min(1), status: z.enum(['OK', 'DEGRADED', 'DOWN']) }),
+  ),
   active_jobs: z.int().nonnegative(),
   queue_depth: z.int().nonnegative(),
   config_last_updated_at: isoDateTime(),

@@ -13,7 +13,9 @@ export const billingPlanResponseSchema = z.strictObject({
   billing_cycle_start: isoDateTime(),
   billing_cycle_end: isoDateTime(),
   next_billing_date: isoDateTime(),
-  upgrade_options: z.array(z.strictObject({ tier: tierSchema, price_monthly: z.number().nonnegative() })),
+  upgrade_options: z.array(
+    z.strictObject({ tier: tierSchema, price_monthly: z.number().nonnegative() }),
+  ),
   portal_url: z.string().min(1),
 });
 export type BillingPlanResponse = z.infer<typeof billingPlanResponseSchema>;
@@ -26,7 +28,12 @@ export const checkoutResponseSchema = z.strictObject({ checkout_url: z.string().
 export type CheckoutResponse = z.infer<typeof checkoutResponseSchema>;
 
 /** The lifecycle events §5 handles, gateway-neutral; the API maps gateway event types onto them. */
-export const PAYMENT_WEBHOOK_EVENTS = ['payment_succeeded', 'payment_failed', 'subscription_cancelled', 'subscription_renewed'] as const;
+export const PAYMENT_WEBHOOK_EVENTS = [
+  'payment_succeeded',
+  'payment_failed',
+  'subscription_cancelled',
+  'subscription_renewed',
+] as const;
 export type PaymentWebhookEvent = (typeof PAYMENT_WEBHOOK_EVENTS)[number];
 
 /** `id` is what `payment_subscriptions.last_webhook_event_id` is compared with (§5). */

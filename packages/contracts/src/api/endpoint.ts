@@ -86,7 +86,10 @@ export function errorResponses(codes: readonly ErrorCode[]): Record<number, z.Zo
   const out: Record<number, z.ZodType> = {};
   for (const [status, list] of [...byStatus].sort(([a], [b]) => a - b)) {
     const schemas = list.map((code) => errorBodySchemaFor(code));
-    out[status] = schemas.length === 1 ? schemas[0]! : z.discriminatedUnion('error_code', schemas as [z.ZodObject, z.ZodObject]);
+    out[status] =
+      schemas.length === 1
+        ? schemas[0]!
+        : z.discriminatedUnion('error_code', schemas as [z.ZodObject, z.ZodObject]);
   }
   return out;
 }
@@ -97,11 +100,14 @@ export function errorResponses(codes: readonly ErrorCode[]): Record<number, z.Zo
  */
 export function defineEndpoint(e: EndpointInput): Endpoint {
   const { errors = [], ...rest } = e;
-  const fieldCodes = Object.values(e.fieldErrorCodes ?? {}).filter((c): c is ErrorCode => c !== undefined);
+  const fieldCodes = Object.values(e.fieldErrorCodes ?? {}).filter(
+    (c): c is ErrorCode => c !== undefined,
+  );
   const errorCodes = [...new Set([...errors, ...fieldCodes, ...sharedErrors(e)])];
   const errorSchemas = errorResponses(errorCodes);
   for (const status of Object.keys(errorSchemas)) {
-    if (status in e.responses) throw new Error(`${e.id}: status ${status} is both a success and an error response`);
+    if (status in e.responses)
+      throw new Error(`${e.id}: status ${status} is both a success and an error response`);
   }
   return { ...rest, errorCodes, responses: { ...e.responses, ...errorSchemas } };
 }

@@ -38,7 +38,8 @@ export const ENDPOINTS: readonly Endpoint[] = [
 
 const byKey = new Map(ENDPOINTS.map((e) => [`${e.method} ${e.path}`, e]));
 const byId = new Map(ENDPOINTS.map((e) => [e.id, e]));
-if (byKey.size !== ENDPOINTS.length || byId.size !== ENDPOINTS.length) throw new Error('ENDPOINTS has a duplicate route or id');
+if (byKey.size !== ENDPOINTS.length || byId.size !== ENDPOINTS.length)
+  throw new Error('ENDPOINTS has a duplicate route or id');
 
 /**
  * @example findEndpoint('POST', '/api/v1/jobs/:job_id/start')?.id // 'jobs.start'

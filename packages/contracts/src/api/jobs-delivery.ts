@@ -4,7 +4,14 @@
  * server's shadow tree (ARCHITECTURE D5); the client never applies offsets.
  */
 import { z } from 'zod';
-import { baselineModeApiSchema, failedTestSchema, fileDiffSchema, isoDateTime, jobIdParamsSchema, uuid } from './common';
+import {
+  baselineModeApiSchema,
+  failedTestSchema,
+  fileDiffSchema,
+  isoDateTime,
+  jobIdParamsSchema,
+  uuid,
+} from './common';
 import { defineEndpoint } from './endpoint';
 
 export const deliveryResponseSchema = z.strictObject({
@@ -21,12 +28,19 @@ export const applyDeliveryRequestSchema = z
   .strictObject({
     accept_all: z.boolean(),
     accepted_files: z.array(z.string().min(1)).optional(),
-    accepted_hunks: z.array(z.strictObject({ file: z.string().min(1), hunk_ids: z.array(z.string().min(1)).min(1) })).optional(),
+    accepted_hunks: z
+      .array(
+        z.strictObject({ file: z.string().min(1), hunk_ids: z.array(z.string().min(1)).min(1) }),
+      )
+      .optional(),
   })
-  .refine((b) => b.accept_all || (b.accepted_files?.length ?? 0) + (b.accepted_hunks?.length ?? 0) > 0, {
-    message: 'without accept_all, accepted_files or accepted_hunks must name something',
-    path: ['accepted_files'],
-  });
+  .refine(
+    (b) => b.accept_all || (b.accepted_files?.length ?? 0) + (b.accepted_hunks?.length ?? 0) > 0,
+    {
+      message: 'without accept_all, accepted_files or accepted_hunks must name something',
+      path: ['accepted_files'],
+    },
+  );
 export type ApplyDeliveryRequest = z.infer<typeof applyDeliveryRequestSchema>;
 export const applyDeliveryResponseSchema = z.strictObject({
   applied_files: z.array(z.string()),
@@ -39,12 +53,23 @@ export const revertDeliveryResponseSchema = z.strictObject({ reverted: z.literal
 export type RevertDeliveryResponse = z.infer<typeof revertDeliveryResponseSchema>;
 
 /** V1-FR-DEL-002 action buttons; Deep Fix always needs the confirmation dialog first. */
-export const FALLBACK_ACTION_TYPES = ['DEEP_FIX', 'INTERVENE', 'RETRY_STRONGER_MODEL', 'EDIT_SPEC', 'DOWNLOAD_PARTIAL', 'REPORT_ISSUE'] as const;
+export const FALLBACK_ACTION_TYPES = [
+  'DEEP_FIX',
+  'INTERVENE',
+  'RETRY_STRONGER_MODEL',
+  'EDIT_SPEC',
+  'DOWNLOAD_PARTIAL',
+  'REPORT_ISSUE',
+] as const;
 export const fallbackActionSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('DEEP_FIX'), requires_confirmation: z.literal(true) }),
-  ...FALLBACK_ACTION_TYPES.filter((t) => t !== 'DEEP_FIX').map((t) => z.strictObject({ type: z.literal(t) })),
+  ...FALLBACK_ACTION_TYPES.filter((t) => t !== 'DEEP_FIX').map((t) =>
+    z.strictObject({ type: z.literal(t) }),
+  ),
 ] as [z.ZodObject, ...z.ZodObject[]]);
-export type FallbackAction = { type: 'DEEP_FIX'; requires_confirmation: true } | { type: Exclude<(typeof FALLBACK_ACTION_TYPES)[number], 'DEEP_FIX'> };
+export type FallbackAction =
+  | { type: 'DEEP_FIX'; requires_confirmation: true }
+  | { type: Exclude<(typeof FALLBACK_ACTION_TYPES)[number], 'DEEP_FIX'> };
 
 export const fallbackResponseSchema = z.strictObject({
   failed_tests: z.array(failedTestSchema),
@@ -55,7 +80,9 @@ export const fallbackResponseSchema = z.strictObject({
   partial_artifact_url: z.string().min(1).nullable(),
   available_actions: z.array(fallbackActionSchema),
 });
-export type FallbackResponse = Omit<z.infer<typeof fallbackResponseSchema>, 'available_actions'> & { available_actions: FallbackAction[] };
+export type FallbackResponse = Omit<z.infer<typeof fallbackResponseSchema>, 'available_actions'> & {
+  available_actions: FallbackAction[];
+};
 
 export const deepFixResponseSchema = z.strictObject({
   job_id: uuid(),
@@ -66,12 +93,20 @@ export const deepFixResponseSchema = z.strictObject({
 });
 export type DeepFixResponse = z.infer<typeof deepFixResponseSchema>;
 
-export const interventionCommandRequestSchema = z.strictObject({ command: z.string().trim().min(1).max(4000) });
+export const interventionCommandRequestSchema = z.strictObject({
+  command: z.string().trim().min(1).max(4000),
+});
 export type InterventionCommandRequest = z.infer<typeof interventionCommandRequestSchema>;
-export const interventionCommandResponseSchema = z.strictObject({ command_id: z.string().min(1), status: z.literal('USER_INTERVENING') });
+export const interventionCommandResponseSchema = z.strictObject({
+  command_id: z.string().min(1),
+  status: z.literal('USER_INTERVENING'),
+});
 export type InterventionCommandResponse = z.infer<typeof interventionCommandResponseSchema>;
 
-export const interventionRunTestsResponseSchema = z.strictObject({ test_run_id: uuid(), status: z.literal('RUNNING') });
+export const interventionRunTestsResponseSchema = z.strictObject({
+  test_run_id: uuid(),
+  status: z.literal('RUNNING'),
+});
 export type InterventionRunTestsResponse = z.infer<typeof interventionRunTestsResponseSchema>;
 
 const jobParams = { params: jobIdParamsSchema };

@@ -17,17 +17,45 @@ export const TEST_RUN_TYPES = ['BASELINE', 'REPAIR', 'DEEP_FIX', 'INTERVENTION',
 const fileContentSchema = z.strictObject({ path: workspacePathSchema, content: z.string() });
 
 export const jobEventSchema = z.discriminatedUnion('event', [
-  z.strictObject({ event: ev('state_change'), state: workflowStateSchema, timestamp: isoDateTime() }),
-  z.strictObject({ event: ev('log_line'), level: z.enum(['INFO', 'WARN', 'ERROR']), message: z.string(), timestamp: isoDateTime() }),
+  z.strictObject({
+    event: ev('state_change'),
+    state: workflowStateSchema,
+    timestamp: isoDateTime(),
+  }),
+  z.strictObject({
+    event: ev('log_line'),
+    level: z.enum(['INFO', 'WARN', 'ERROR']),
+    message: z.string(),
+    timestamp: isoDateTime(),
+  }),
   z.strictObject({
     event: ev('attempt_start'),
     attempt: z.int().nonnegative(),
-    phase: z.union(ROUTING_PHASES.map((p) => z.literal(p)) as [z.ZodLiteral<1>, z.ZodLiteral<2>, z.ZodLiteral<3>]),
+    phase: z.union(
+      ROUTING_PHASES.map((p) => z.literal(p)) as [
+        z.ZodLiteral<1>,
+        z.ZodLiteral<2>,
+        z.ZodLiteral<3>,
+      ],
+    ),
     model_class: z.enum(LLM_MODEL_CLASSES),
   }),
-  z.strictObject({ event: ev('attempt_end'), attempt: z.int().nonnegative(), passed: z.boolean(), fingerprint: z.string().nullable() }),
-  z.strictObject({ event: ev('heartbeat_status'), status: z.string().min(1), grace_deadline_at: isoDateTime().nullable() }),
-  z.strictObject({ event: ev('deep_fix_start'), context_reset: z.literal(true), model_upgraded: z.boolean() }),
+  z.strictObject({
+    event: ev('attempt_end'),
+    attempt: z.int().nonnegative(),
+    passed: z.boolean(),
+    fingerprint: z.string().nullable(),
+  }),
+  z.strictObject({
+    event: ev('heartbeat_status'),
+    status: z.string().min(1),
+    grace_deadline_at: isoDateTime().nullable(),
+  }),
+  z.strictObject({
+    event: ev('deep_fix_start'),
+    context_reset: z.literal(true),
+    model_upgraded: z.boolean(),
+  }),
   z.strictObject({
     event: ev('spec_updated'),
     job_id: uuid(),
@@ -36,7 +64,12 @@ export const jobEventSchema = z.discriminatedUnion('event', [
     updated_by_surface: z.enum(['IDE', 'WEB']),
     timestamp: isoDateTime(),
   }),
-  z.strictObject({ event: ev('artifact_ready'), job_id: uuid(), artifact_expires_at: isoDateTime(), timestamp: isoDateTime() }),
+  z.strictObject({
+    event: ev('artifact_ready'),
+    job_id: uuid(),
+    artifact_expires_at: isoDateTime(),
+    timestamp: isoDateTime(),
+  }),
   /**
    * D5: the IDE writes these files into its sandbox copy, runs the tests and answers with
    * `POST /api/v1/jobs/:job_id/tests/report`. The Temporal task token stays on the server,

@@ -14,12 +14,17 @@ import { defineEndpoint } from './endpoint';
 export const proposalApiSchema = proposalItemSchema.extend({ id: z.string().min(1) });
 export type ProposalApi = z.infer<typeof proposalApiSchema>;
 
-export const proposalsResponseSchema = z.strictObject({ proposals: z.array(proposalApiSchema).length(3) });
+export const proposalsResponseSchema = z.strictObject({
+  proposals: z.array(proposalApiSchema).length(3),
+});
 export type ProposalsResponse = z.infer<typeof proposalsResponseSchema>;
 
 export const selectProposalRequestSchema = z.strictObject({ proposal_id: z.string().min(1) });
 export type SelectProposalRequest = z.infer<typeof selectProposalRequestSchema>;
-export const selectProposalResponseSchema = z.strictObject({ job_id: uuid(), status: z.literal('WAITING_SPEC_APPROVAL') });
+export const selectProposalResponseSchema = z.strictObject({
+  job_id: uuid(),
+  status: z.literal('WAITING_SPEC_APPROVAL'),
+});
 export type SelectProposalResponse = z.infer<typeof selectProposalResponseSchema>;
 
 /** Stored items always have their row id. */
@@ -66,7 +71,10 @@ export const nlConvertResponseSchema = z.strictObject({
 });
 export type NlConvertResponse = z.infer<typeof nlConvertResponseSchema>;
 
-export const approveSpecResponseSchema = z.strictObject({ job_id: uuid(), status: z.literal('GENERATING_TESTS') });
+export const approveSpecResponseSchema = z.strictObject({
+  job_id: uuid(),
+  status: z.literal('GENERATING_TESTS'),
+});
 export type ApproveSpecResponse = z.infer<typeof approveSpecResponseSchema>;
 
 const jobParams = { params: jobIdParamsSchema };
@@ -131,7 +139,12 @@ export const jobSpecEndpoints = [
     requirementIds: ['V1-FR-SPEC-002', 'V1-FR-ROUTE-002'],
     request: { ...jobParams, body: nlConvertRequestSchema },
     responses: { 200: nlConvertResponseSchema },
-    errors: ['QUOTA_EXHAUSTED', 'SPEC_REVISION_CONFLICT', 'ENTITLEMENT_DENIED', 'JOB_STATE_CONFLICT'],
+    errors: [
+      'QUOTA_EXHAUSTED',
+      'SPEC_REVISION_CONFLICT',
+      'ENTITLEMENT_DENIED',
+      'JOB_STATE_CONFLICT',
+    ],
   }),
   defineEndpoint({
     id: 'jobs.approveSpec',

@@ -7,7 +7,13 @@
  */
 import { z } from 'zod';
 import { EXECUTION_MODES } from '../workflow/states';
-import { isoDateTime, jobIdParamsSchema, testFailureClassSchema, testLocationSchema, uuid } from './common';
+import {
+  isoDateTime,
+  jobIdParamsSchema,
+  testFailureClassSchema,
+  testLocationSchema,
+  uuid,
+} from './common';
 import { defineEndpoint } from './endpoint';
 
 /** Outcome of one test case as the runner saw it. */
@@ -24,14 +30,23 @@ export const testCaseResultSchema = z
     excerpt: z.string().max(4000).nullable(),
     duration_ms: z.int().nonnegative(),
   })
-  .refine((t) => t.status === 'FAILED' || t.status === 'TIMEOUT' || (t.error_class === null && t.excerpt === null), {
-    message: 'only failed or timed-out tests carry error_class and excerpt',
-    path: ['error_class'],
-  });
+  .refine(
+    (t) =>
+      t.status === 'FAILED' ||
+      t.status === 'TIMEOUT' ||
+      (t.error_class === null && t.excerpt === null),
+    {
+      message: 'only failed or timed-out tests carry error_class and excerpt',
+      path: ['error_class'],
+    },
+  );
 export type TestCaseResult = z.infer<typeof testCaseResultSchema>;
 
 /** Local runs only: remote runs are reported by the sandbox, not the IDE. */
-const localModes = EXECUTION_MODES.filter((m) => m !== 'REMOTE_SANDBOX') as ['LOCAL_DOCKER', 'LOCAL_NATIVE'];
+const localModes = EXECUTION_MODES.filter((m) => m !== 'REMOTE_SANDBOX') as [
+  'LOCAL_DOCKER',
+  'LOCAL_NATIVE',
+];
 
 export const testReportRequestSchema = z
   .strictObject({
@@ -51,14 +66,27 @@ export const testReportRequestSchema = z
   })
   .superRefine((r, ctx) => {
     if (r.exit_code === null && !r.timed_out && r.infra_error === null) {
-      ctx.addIssue({ code: 'custom', path: ['exit_code'], message: 'exit_code is required unless the run timed out or hit an infra error' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['exit_code'],
+        message: 'exit_code is required unless the run timed out or hit an infra error',
+      });
     }
     if (r.infra_error === null && !r.timed_out && r.tests.length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['tests'], message: 'a completed run must report at least one test' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tests'],
+        message: 'a completed run must report at least one test',
+      });
     }
     const names = new Set<string>();
     r.tests.forEach((t, i) => {
-      if (names.has(t.name)) ctx.addIssue({ code: 'custom', path: ['tests', i, 'name'], message: 'duplicate test name' });
+      if (names.has(t.name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tests', i, 'name'],
+          message: 'duplicate test name',
+        });
       names.add(t.name);
     });
   });
@@ -81,7 +109,15 @@ export const jobTestReportEndpoints = [
     auth: 'user',
     summary: 'IDE posts the result of a requested local test run',
     source: 'ADDITIONS.md (ARCHITECTURE D5)',
-    requirementIds: ['V1-FR-TEST-002', 'V1-FR-TEST-003', 'V1-FR-TEST-004', 'V1-FR-TEST-008', 'V1-FR-SBX-001', 'V1-FR-SBX-003', 'V1-FR-SBX-004'],
+    requirementIds: [
+      'V1-FR-TEST-002',
+      'V1-FR-TEST-003',
+      'V1-FR-TEST-004',
+      'V1-FR-TEST-008',
+      'V1-FR-SBX-001',
+      'V1-FR-SBX-003',
+      'V1-FR-SBX-004',
+    ],
     request: { params: jobIdParamsSchema, body: testReportRequestSchema },
     responses: { 200: testReportResponseSchema },
     // Conflict: no run with this id/attempt is awaiting a report (stale or foreign run).

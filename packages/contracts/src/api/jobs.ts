@@ -4,7 +4,14 @@
  * intervention, the log stream and the test-report addition live in the sibling `jobs-*` files.
  */
 import { z } from 'zod';
-import { executionModeSchema, isoDateTime, jobIdParamsSchema, jobSchema, uuid, workflowStateSchema } from './common';
+import {
+  executionModeSchema,
+  isoDateTime,
+  jobIdParamsSchema,
+  jobSchema,
+  uuid,
+  workflowStateSchema,
+} from './common';
 import { workspacePathSchema } from '../llm/patch-edit';
 import { defineEndpoint } from './endpoint';
 
@@ -39,7 +46,10 @@ export const listJobsResponseSchema = z.strictObject({
 });
 export type ListJobsResponse = z.infer<typeof listJobsResponseSchema>;
 
-export const startJobResponseSchema = z.strictObject({ job_id: uuid(), status: z.literal('ANALYZING') });
+export const startJobResponseSchema = z.strictObject({
+  job_id: uuid(),
+  status: z.literal('ANALYZING'),
+});
 export type StartJobResponse = z.infer<typeof startJobResponseSchema>;
 
 export const cancelJobResponseSchema = z.strictObject({
@@ -86,7 +96,13 @@ export const jobEndpoints = [
     auth: 'user',
     summary: 'Create a refactor job',
     source: 'API_CONTRACT §4',
-    requirementIds: ['V1-FR-JOB-001', 'V1-FR-SUB-004', 'V1-FR-SUB-005', 'V1-FR-SUB-008', 'V1-FR-OPS-002'],
+    requirementIds: [
+      'V1-FR-JOB-001',
+      'V1-FR-SUB-004',
+      'V1-FR-SUB-005',
+      'V1-FR-SUB-008',
+      'V1-FR-OPS-002',
+    ],
     request: { body: createJobRequestSchema },
     responses: { 201: createJobResponseSchema },
     // FORBIDDEN: kill switch (denial_reason KILL_SWITCH_ACTIVE, ADDITIONS.md).
@@ -110,7 +126,13 @@ export const jobEndpoints = [
     auth: 'user',
     summary: 'Job detail with heartbeat fields',
     source: 'API_CONTRACT §4',
-    requirementIds: ['V1-FR-JOB-001', 'V1-FR-JOB-002', 'V1-FR-JOB-003', 'V1-FR-JOB-007', 'V1-FR-DEL-008'],
+    requirementIds: [
+      'V1-FR-JOB-001',
+      'V1-FR-JOB-002',
+      'V1-FR-JOB-003',
+      'V1-FR-JOB-007',
+      'V1-FR-DEL-008',
+    ],
     request: jobParams,
     responses: { 200: jobSchema },
   }),

@@ -13,10 +13,16 @@ export const subscriptionResponseSchema = z.strictObject({
   tier: tierSchema,
   context_cap: z.int().positive(),
   operating_mode: z.enum(['SIMPLE', 'PROFESSIONAL', 'ENTERPRISE']),
-  phase_1_limit: z.strictObject({ type: z.enum(['daily', 'monthly', 'unlimited']), limit: limit() }),
+  phase_1_limit: z.strictObject({
+    type: z.enum(['daily', 'monthly', 'unlimited']),
+    limit: limit(),
+  }),
   phase_2_limit: z.strictObject({ type: z.enum(['monthly', 'unlimited']), limit: limit() }),
   phase_3_limit: z.strictObject({ type: z.enum(['monthly', 'unlimited']), limit: limit() }),
-  execution_environments: z.union([z.tuple([z.literal('LOCAL')]), z.tuple([z.literal('LOCAL'), z.literal('CLOUD')])]),
+  execution_environments: z.union([
+    z.tuple([z.literal('LOCAL')]),
+    z.tuple([z.literal('LOCAL'), z.literal('CLOUD')]),
+  ]),
   web_github_enabled: z.boolean(),
   enterprise_report_enabled: z.boolean(),
   billing_status: z.enum(['ACTIVE', 'PAST_DUE', 'CANCELLED']),
@@ -29,7 +35,11 @@ const used = () => z.int().nonnegative();
 export const usageSummarySchema = z.strictObject({
   cycle_start: isoDateTime(),
   cycle_end: isoDateTime(),
-  phase_1: z.strictObject({ used: used(), limit: limit(), reset_type: z.enum(['daily', 'monthly']) }),
+  phase_1: z.strictObject({
+    used: used(),
+    limit: limit(),
+    reset_type: z.enum(['daily', 'monthly']),
+  }),
   phase_2: z.strictObject({ used: used(), limit: limit() }),
   phase_3: z.strictObject({ used: used(), limit: limit() }),
   last_updated: isoDateTime(),

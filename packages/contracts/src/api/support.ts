@@ -29,7 +29,13 @@ export const supportEndpoints = [
     auth: 'user',
     summary: 'Create a support ticket from the IDE',
     source: 'API_CONTRACT §7',
-    requirementIds: ['V1-FR-SUP-001', 'V1-FR-SUP-002', 'V1-FR-SUP-003', 'V1-FR-SUP-004', 'V1-FR-SUP-005'],
+    requirementIds: [
+      'V1-FR-SUP-001',
+      'V1-FR-SUP-002',
+      'V1-FR-SUP-003',
+      'V1-FR-SUP-004',
+      'V1-FR-SUP-005',
+    ],
     request: { body: createTicketRequestSchema },
     responses: { 201: createTicketResponseSchema },
     // The body's job must be the caller's (§13 invariant 2) even though it is not a path parameter.

@@ -14,13 +14,19 @@ export const telemetryEventSchema = z.strictObject({
 });
 export type TelemetryEvent = z.infer<typeof telemetryEventSchema>;
 
-export const telemetryBatchRequestSchema = z.strictObject({ events: z.array(telemetryEventSchema).min(1).max(500) });
+export const telemetryBatchRequestSchema = z.strictObject({
+  events: z.array(telemetryEventSchema).min(1).max(500),
+});
 export type TelemetryBatchRequest = z.infer<typeof telemetryBatchRequestSchema>;
-export const telemetryBatchResponseSchema = z.strictObject({ accepted: z.int().nonnegative(), rejected: z.int().nonnegative() });
+export const telemetryBatchResponseSchema = z.strictObject({
+  accepted: z.int().nonnegative(),
+  rejected: z.int().nonnegative(),
+});
 export type TelemetryBatchResponse = z.infer<typeof telemetryBatchResponseSchema>;
 
 /** Property names that announce content rather than metadata (V1-FR-ANA-003's prohibited list). */
-const CONTENT_KEYS = /(^|_)(source|code|snippet|bdd|sdd|spec|prompt|completion|content|text|body|diff|patch|ast|keystrokes?)(_|$)/i;
+const CONTENT_KEYS =
+  /(^|_)(source|code|snippet|bdd|sdd|spec|prompt|completion|content|text|body|diff|patch|ast|keystrokes?)(_|$)/i;
 const MAX_VALUE_LENGTH = 200;
 
 /**

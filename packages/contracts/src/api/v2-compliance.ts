@@ -24,7 +24,10 @@ export const auditExportQuerySchema = z
     user_id: uuid().optional(),
     job_id: uuid().optional(),
   })
-  .refine((q) => Date.parse(q.from) <= Date.parse(q.to), { message: 'from must not be after to', path: ['from'] });
+  .refine((q) => Date.parse(q.from) <= Date.parse(q.to), {
+    message: 'from must not be after to',
+    path: ['from'],
+  });
 export type AuditExportQuery = z.infer<typeof auditExportQuerySchema>;
 export const auditExportResponseSchema = z.strictObject({
   export_url: z.string().min(1),

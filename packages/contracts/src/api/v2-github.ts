@@ -28,7 +28,14 @@ export const githubReposQuerySchema = z.strictObject({
 });
 export type GithubReposQuery = z.infer<typeof githubReposQuerySchema>;
 export const githubReposResponseSchema = z.strictObject({
-  repos: z.array(z.strictObject({ id: z.string().min(1), full_name: z.string().min(1), default_branch: z.string().min(1), private: z.boolean() })),
+  repos: z.array(
+    z.strictObject({
+      id: z.string().min(1),
+      full_name: z.string().min(1),
+      default_branch: z.string().min(1),
+      private: z.boolean(),
+    }),
+  ),
   total: z.int().nonnegative(),
 });
 export type GithubReposResponse = z.infer<typeof githubReposResponseSchema>;
@@ -83,8 +90,15 @@ export type GithubDeliveryRequest = z.input<typeof githubDeliveryRequestSchema>;
  * request explicitly chose READY_FOR_REVIEW_PR with `draft: false` and the org permits it.
  * @example effectiveDraft({ draft: false, delivery_policy: 'READY_FOR_REVIEW_PR' }, false) // true
  */
-export function effectiveDraft(req: z.output<typeof githubDeliveryRequestSchema>, orgAllowsReadyForReview: boolean): boolean {
-  return !(req.delivery_policy === 'READY_FOR_REVIEW_PR' && req.draft === false && orgAllowsReadyForReview);
+export function effectiveDraft(
+  req: z.output<typeof githubDeliveryRequestSchema>,
+  orgAllowsReadyForReview: boolean,
+): boolean {
+  return !(
+    req.delivery_policy === 'READY_FOR_REVIEW_PR' &&
+    req.draft === false &&
+    orgAllowsReadyForReview
+  );
 }
 
 export const githubDeliveryResponseSchema = z.strictObject({
@@ -97,7 +111,10 @@ export const githubDeliveryResponseSchema = z.strictObject({
 });
 export type GithubDeliveryResponse = z.infer<typeof githubDeliveryResponseSchema>;
 
-export const githubRebaseResponseSchema = z.strictObject({ job_id: uuid(), status: z.literal('REMOTE_REBASE_VALIDATING') });
+export const githubRebaseResponseSchema = z.strictObject({
+  job_id: uuid(),
+  status: z.literal('REMOTE_REBASE_VALIDATING'),
+});
 export type GithubRebaseResponse = z.infer<typeof githubRebaseResponseSchema>;
 
 const gated = ['ENTITLEMENT_INSUFFICIENT'] as const;
@@ -182,10 +199,23 @@ export const v2GithubEndpoints = [
     auth: 'user',
     summary: 'Branch + commit + pull request for a web job',
     source: 'API_CONTRACT §8',
-    requirementIds: ['V2-FR-WEB-004', 'V2-FR-WEB-005', 'V2-FR-WEB-009', 'V2-FR-GH-005', 'V2-FR-GH-009', 'V2-FR-GH-012'],
+    requirementIds: [
+      'V2-FR-WEB-004',
+      'V2-FR-WEB-005',
+      'V2-FR-WEB-009',
+      'V2-FR-GH-005',
+      'V2-FR-GH-009',
+      'V2-FR-GH-012',
+    ],
     request: { params: jobIdParamsSchema, body: githubDeliveryRequestSchema },
     responses: { 200: githubDeliveryResponseSchema },
-    errors: [...gated, 'REMOTE_HEAD_CONFLICT', 'SIGNED_COMMIT_REQUIRED', 'GITHUB_TOKEN_REFRESH_FAILED', 'JOB_STATE_CONFLICT'],
+    errors: [
+      ...gated,
+      'REMOTE_HEAD_CONFLICT',
+      'SIGNED_COMMIT_REQUIRED',
+      'GITHUB_TOKEN_REFRESH_FAILED',
+      'JOB_STATE_CONFLICT',
+    ],
   }),
   defineEndpoint({
     id: 'github.rebase',

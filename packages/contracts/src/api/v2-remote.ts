@@ -17,7 +17,11 @@ export const remoteArtifactResponseSchema = z.strictObject({
 export type RemoteArtifactResponse = z.infer<typeof remoteArtifactResponseSchema>;
 
 /** Assisted modes are for Segments B/C only (V2-FR-WEB-008); the route enforces that. */
-export const CONFLICT_RESOLUTION_MODES = ['BLOCK', 'THREE_WAY_MERGE', 'AUTO_STASH_APPLY_POP'] as const;
+export const CONFLICT_RESOLUTION_MODES = [
+  'BLOCK',
+  'THREE_WAY_MERGE',
+  'AUTO_STASH_APPLY_POP',
+] as const;
 export const applyRemoteArtifactRequestSchema = z.strictObject({
   local_base_hash: z.string().min(1),
   conflict_resolution_mode: z.enum(CONFLICT_RESOLUTION_MODES),
