@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { adminRoleSchema, isoDateTime } from './api/common';
+import type { StartGateDenial } from './tiers/credits';
 
 type CatalogueEntry = { readonly httpStatus: number; readonly retryable?: true };
 
@@ -95,6 +96,8 @@ export const DENIAL_REASONS = [
   'KILL_SWITCH_ACTIVE',
 ] as const;
 export type DenialReason = (typeof DENIAL_REASONS)[number];
+/** Compile-time link to the start gate of the tier module: its denials must be denial reasons here. */
+const _startGateDenials: readonly DenialReason[] = [] as StartGateDenial[];
 
 const upperSnake = z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'expected UPPER_SNAKE_CASE');
 

@@ -6,13 +6,20 @@
 import { z } from 'zod';
 import { isoDateTime, jobIdParamsSchema, tierSchema, uuid } from './common';
 import { defineEndpoint } from './endpoint';
+import type { OperatingMode } from '../tiers/tier-matrix';
+
+/** Keyed by the tier module's `OperatingMode`, so the two cannot drift (one source of truth). */
+const OPERATING_MODES = { SIMPLE: true, PROFESSIONAL: true, ENTERPRISE: true } satisfies Record<
+  OperatingMode,
+  true
+>;
 
 const limit = () => z.int().nonnegative().nullable();
 
 export const subscriptionResponseSchema = z.strictObject({
   tier: tierSchema,
   context_cap: z.int().positive(),
-  operating_mode: z.enum(['SIMPLE', 'PROFESSIONAL', 'ENTERPRISE']),
+  operating_mode: z.enum(Object.keys(OPERATING_MODES) as [OperatingMode, ...OperatingMode[]]),
   phase_1_limit: z.strictObject({
     type: z.enum(['daily', 'monthly', 'unlimited']),
     limit: limit(),
