@@ -29,6 +29,7 @@ import {
   subscriptionResponseSchema,
   testReportRequestSchema,
   updateSpecRequestSchema,
+  validationError,
 } from '@iama/contracts';
 
 const JOB = '7b0f6c1e-3f0a-4d53-9a41-3d1c2f0e8a11';
@@ -372,6 +373,31 @@ void test('field error codes: register reports password problems as WEAK_PASSWOR
   assert.deepEqual(issues(body, { email: 'a@b.dev', password: 'short' }), [
     ['password', 'too_small'],
   ]);
+});
+
+void test('§12, PRD V1 §10 item 5: validation failures become the envelope, with the route-specific code where declared', () => {
+  const register = endpointById('auth.register');
+  const weak = register.request.body!.safeParse({ email: 'a@b.dev', password: 'hunter2' });
+  const res = validationError(register, 'body', weak.error!);
+  assert.equal(res.status, 400);
+  assert.equal(res.body.error_code, 'WEAK_PASSWORD');
+  const detail = res.body.detail as { part: string; issues: Array<{ path: string; code: string }> };
+  assert.equal(detail.part, 'body');
+  assert.deepEqual(
+    detail.issues.map((x) => [x.path, x.code]),
+    [['password', 'too_small']],
+  );
+  assert.doesNotMatch(JSON.stringify(res.body), /hunter2/, 'the rejected input is never echoed');
+
+  const start = endpointById('jobs.start');
+  const bad = start.request.params!.safeParse({ job_id: 'nope' });
+  const generic = validationError(start, 'params', bad.error!);
+  assert.deepEqual([generic.status, generic.body.error_code], [400, 'VALIDATION_FAILED']);
+
+  const preflight = endpointById('github.preflight');
+  const noScope = preflight.request.body!.safeParse({ branch: 'main', path_scope: '' });
+  const scoped = validationError(preflight, 'body', noScope.error!);
+  assert.deepEqual([scoped.status, scoped.body.error_code], [422, 'PATH_SCOPE_REQUIRED']);
 });
 
 void test('V1-FR-AUTH-002: OAuth redirect override must be a vscode:// deep link', () => {

@@ -4,7 +4,7 @@
  * admin roles) so no entry can forget them.
  */
 import { z } from 'zod';
-import { ERROR_CATALOGUE, errorBodySchemaFor, type ErrorCode } from '../errors';
+import { apiError, ERROR_CATALOGUE, errorBodySchemaFor, type ErrorCode } from '../errors';
 import type { AdminRole } from './common';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -110,4 +110,32 @@ export function defineEndpoint(e: EndpointInput): Endpoint {
       throw new Error(`${e.id}: status ${status} is both a success and an error response`);
   }
   return { ...rest, errorCodes, responses: { ...e.responses, ...errorSchemas } };
+}
+
+export type RequestPart = keyof EndpointRequest;
+
+/**
+ * Turns a failed request validation into the §12 envelope: the route's field-specific code when
+ * the first failing body field has one (`fieldErrorCodes`), else `VALIDATION_FAILED`. The issues
+ * go into `detail` as path/code/message only — never the rejected input, which may hold secrets.
+ * @example validationError(endpointById('auth.register'), 'body', error) // { status: 400, body: { error_code: 'WEAK_PASSWORD', ... } }
+ */
+export function validationError(endpoint: Endpoint, part: RequestPart, error: z.ZodError) {
+  const issues = error.issues.map((i) => ({
+    path: i.path.map(String).join('.'),
+    code: i.code,
+    message: i.message,
+  }));
+  const field =
+    part === 'body'
+      ? error.issues
+          .map((i) => i.path[0])
+          .find((f): f is string => typeof f === 'string' && !!endpoint.fieldErrorCodes?.[f])
+      : undefined;
+  const code: ErrorCode = field ? endpoint.fieldErrorCodes![field]! : 'VALIDATION_FAILED';
+  const first = issues[0];
+  const message = first
+    ? `invalid ${part}${first.path ? ` at ${first.path}` : ''}: ${first.message}`
+    : `invalid ${part}`;
+  return apiError(code as 'VALIDATION_FAILED', message, { detail: { part, issues } });
 }
