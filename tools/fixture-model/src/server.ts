@@ -39,6 +39,11 @@ export type RecordedRequest = {
   family: string | undefined;
   scenario: string | undefined;
   status: number;
+  /**
+   * When the client hung up before the answer was complete (ms since epoch): how tests prove an
+   * abort reached the provider side (SERVICE_ARCHITECTURE §3.4 cancellation chain).
+   */
+  closedEarlyAt?: number;
 };
 
 export type FixtureModel = {
@@ -156,6 +161,9 @@ async function handle(
     status: 0,
   };
   requests.push(record);
+  res.on('close', () => {
+    if (!res.writableFinished) record.closedEarlyAt = Date.now();
+  });
   try {
     const raw = await readBody(req);
     try {
