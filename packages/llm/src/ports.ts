@@ -5,6 +5,7 @@
  */
 import type { ModelClass, ModelRoutes, RoutingPhase } from '@iama/contracts';
 import type { FailureClass } from './errors';
+import type { RouteRecord } from './types';
 
 /** Where `model.l1|l2|l3` come from (DB `dynamic_configs`, DB_SCHEMA §8.1). */
 export type RouteTableSource = { load(): Promise<ModelRoutes> };
@@ -58,7 +59,7 @@ export type Clock = {
 export type SecretsProvider = { resolve(ref: string): Promise<string> };
 
 /** Structured sink of per-call route records (V1-FR-ROUTE-002 acceptance, V1-FR-OBS-003). */
-export type RouteRecordSink = (record: import('./types').RouteRecord) => void;
+export type RouteRecordSink = (record: RouteRecord) => void;
 
 export const systemClock: Clock = {
   now: () => Date.now(),

@@ -12,7 +12,7 @@ import { decideRoute, type RouteDecision } from './gates';
 import { addTokens, creditsFor, FIXTURE_PRICES, ledgerKey, ZERO_TOKENS, type PriceTable } from './metering';
 import { parseAnswer } from './output';
 import { systemTemplate, reinforcement } from './prompts/templates';
-import { buildMessages, roughTokens } from './prompts/segments';
+import { buildMessages } from './prompts/segments';
 import { ProviderError, streamChat, type StreamOutcome } from './provider/chat-stream';
 import { ProviderHealth, type ProviderHealthEntry } from './provider-health';
 import { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry';
