@@ -1,0 +1,23 @@
+-- 0001_v1_core down: drops exactly what 0001_v1_core.up.sql created, dependents first.
+DROP TABLE IF EXISTS billing_checkpoint_records;
+DROP TABLE IF EXISTS client_heartbeat_sessions;
+DROP TABLE IF EXISTS support_ticket_logs;
+DROP TABLE IF EXISTS dynamic_configs;
+DROP TABLE IF EXISTS admin_sessions;
+DROP TABLE IF EXISTS admin_accounts;
+DROP TABLE IF EXISTS payment_subscriptions;
+DROP TABLE IF EXISTS audit_events;
+DROP TABLE IF EXISTS patch_edit_operations;
+DROP TABLE IF EXISTS patch_attempts;
+DROP TABLE IF EXISTS test_runs;
+DROP TABLE IF EXISTS spec_revisions;
+DROP TABLE IF EXISTS sdd_items;
+DROP TABLE IF EXISTS bdd_items;
+DROP TABLE IF EXISTS job_artifacts;
+DROP TABLE IF EXISTS refactor_jobs;
+DROP TABLE IF EXISTS projects;
+DROP TABLE IF EXISTS quota_reservations;
+DROP TABLE IF EXISTS usage_ledger;
+DROP TABLE IF EXISTS subscription_tiers;
+DROP TABLE IF EXISTS oauth_accounts;
+DROP TABLE IF EXISTS users;

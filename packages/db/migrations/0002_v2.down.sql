@@ -1,0 +1,23 @@
+-- 0002_v2 down: drops exactly what 0002_v2.up.sql created, dependents first.
+DROP TABLE IF EXISTS merge_assist_records;
+DROP TABLE IF EXISTS rebase_validation_records;
+DROP TABLE IF EXISTS delivery_policy_snapshots;
+DROP TABLE IF EXISTS remote_diff_sync_records;
+DROP TABLE IF EXISTS premium_usage_ledger;
+DROP TABLE IF EXISTS billing_subject_snapshots;
+DROP TABLE IF EXISTS audit_export_jobs;
+DROP TABLE IF EXISTS data_erasure_requests;
+DROP TABLE IF EXISTS entitlement_snapshots;
+DROP TABLE IF EXISTS repo_sync_scratch_records;
+DROP TABLE IF EXISTS dependency_cache_index;
+DROP TABLE IF EXISTS secure_wipe_evidence;
+DROP TABLE IF EXISTS remote_execution_sessions;
+DROP TABLE IF EXISTS code_provenance_records;
+DROP TABLE IF EXISTS github_revocation_events;
+DROP TABLE IF EXISTS branch_head_snapshots;
+DROP TABLE IF EXISTS repository_workspaces;
+DROP TABLE IF EXISTS repository_connections;
+DROP TABLE IF EXISTS organization_wallets;
+DROP TABLE IF EXISTS team_member_roles;
+DROP TABLE IF EXISTS teams;
+DROP TABLE IF EXISTS organizations;
