@@ -1,23 +1,18 @@
 /**
- * Regenerates src/database.ts (the Kysely `Database` type) from the catalog of a database
- * migrated to the latest version: the migrations are the source, the types follow.
+ * @module `npm run db:types`: regenerates src/database.ts (the Kysely `Database` type) from the
+ * catalog of a scratch database migrated to the latest version, on the server of DATABASE_URL or
+ * on a temporary embedded one. The migrations are the source; the types follow them.
  */
 import { writeFileSync } from 'node:fs';
-import { connectClient } from '../src/connect';
-import { readCatalog } from '../src/catalog';
 import { DATABASE_TYPES } from '../src/paths';
+import { migratedCatalog, withPostgresServer } from '../src/scratch';
 import { renderDatabaseTypes } from '../src/types-codegen';
 
-const url = process.env.DATABASE_URL;
-if (!url) {
-  console.error('generate-types: DATABASE_URL is not set (a migrated database)');
+try {
+  const catalog = await withPostgresServer(migratedCatalog);
+  writeFileSync(DATABASE_TYPES, renderDatabaseTypes(catalog));
+  console.log(`generate-types: ${Object.keys(catalog.tables).length} tables → ${DATABASE_TYPES}`);
+} catch (err) {
+  console.error(`generate-types: ${err instanceof Error ? err.message : String(err)}`);
   process.exitCode = 1;
-} else {
-  const client = await connectClient(url);
-  try {
-    writeFileSync(DATABASE_TYPES, renderDatabaseTypes(await readCatalog(client)));
-  } finally {
-    await client.end();
-  }
-  console.log(`generate-types: wrote ${DATABASE_TYPES}`);
 }

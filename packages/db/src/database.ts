@@ -5,6 +5,7 @@
 import type { ColumnType } from 'kysely';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
 
 export type AdminAccountsTable = {
   id: ColumnType<string, string | undefined, string>;
@@ -36,7 +37,7 @@ export type AuditEventsTable = {
   event_type: string;
   old_state: string | null;
   new_state: string | null;
-  metadata: ColumnType<JsonValue, string | undefined, string>;
+  metadata: ColumnType<JsonValue, JsonObject | string | undefined, JsonObject | string>;
   ip_address: string | null;
   surface: string | null;
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
@@ -48,7 +49,7 @@ export type AuditExportJobsTable = {
   requested_by: string;
   from_date: ColumnType<Date, Date | string, Date | string>;
   to_date: ColumnType<Date, Date | string, Date | string>;
-  filters: ColumnType<JsonValue, string | undefined, string>;
+  filters: ColumnType<JsonValue, JsonObject | string | undefined, JsonObject | string>;
   status: string;
   export_url: string | null;
   event_count: number | null;
@@ -127,7 +128,7 @@ export type DataErasureRequestsTable = {
   requested_at: ColumnType<Date, Date | string | undefined, Date | string>;
   status: string;
   completed_at: ColumnType<Date | null, Date | string | null, Date | string | null>;
-  evidence_log: ColumnType<JsonValue | null, string | null, string | null>;
+  evidence_log: ColumnType<JsonValue | null, JsonObject | string | null, JsonObject | string | null>;
 };
 
 export type DeliveryPolicySnapshotsTable = {
@@ -154,7 +155,7 @@ export type DependencyCacheIndexTable = {
 export type DynamicConfigsTable = {
   id: ColumnType<string, string | undefined, string>;
   config_key: string;
-  config_value: ColumnType<JsonValue, string, string>;
+  config_value: ColumnType<JsonValue, JsonObject | string, JsonObject | string>;
   scope: ColumnType<string, string | undefined, string>;
   scope_id: string | null;
   updated_by: string | null;
@@ -170,7 +171,7 @@ export type EntitlementSnapshotsTable = {
   tier: string;
   operating_mode: string;
   execution_mode: string;
-  phase_limits: ColumnType<JsonValue, string, string>;
+  phase_limits: ColumnType<JsonValue, JsonObject | string, JsonObject | string>;
   web_github_enabled: boolean;
   context_cap: number;
   snapshotted_at: ColumnType<Date, Date | string | undefined, Date | string>;
@@ -206,7 +207,7 @@ export type MergeAssistRecordsTable = {
   id: ColumnType<string, string | undefined, string>;
   job_id: string;
   strategy: string;
-  touched_files: (string)[] | null;
+  touched_files: string[] | null;
   conflict_markers_present: ColumnType<boolean, boolean | undefined, boolean>;
   user_confirmed: boolean | null;
   confirmed_at: ColumnType<Date | null, Date | string | null, Date | string | null>;
@@ -220,7 +221,7 @@ export type OauthAccountsTable = {
   provider_account_id: string;
   provider_login: string | null;
   provider_email: string | null;
-  scopes: ColumnType<(string)[], (string)[] | undefined, (string)[]>;
+  scopes: ColumnType<string[], string[] | undefined, string[]>;
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 };
@@ -336,7 +337,7 @@ export type RefactorJobsTable = {
   owner_id: string;
   status: ColumnType<string, string | undefined, string>;
   execution_mode: string;
-  target_paths: (string)[];
+  target_paths: string[];
   refactor_context: string | null;
   attempt_count: ColumnType<number, number | undefined, number>;
   identical_failure_count: ColumnType<number, number | undefined, number>;
@@ -357,7 +358,6 @@ export type RefreshTokensTable = {
   user_id: string;
   token_hash: string;
   family_id: string;
-  replaced_by: string | null;
   expires_at: ColumnType<Date, Date | string, Date | string>;
   revoked_at: ColumnType<Date | null, Date | string | null, Date | string | null>;
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
@@ -369,7 +369,7 @@ export type RemoteDiffSyncRecordsTable = {
   requester_id: string;
   artifact_hash: string;
   apply_outcome: string | null;
-  conflict_files: (string)[] | null;
+  conflict_files: string[] | null;
   conflict_resolution_mode: string | null;
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
 };
@@ -405,7 +405,7 @@ export type RepositoryConnectionsTable = {
   github_account_login: string;
   access_token_encrypted: string;
   kms_key_ref: string;
-  scopes: (string)[];
+  scopes: string[];
   status: string;
   revoked_at: ColumnType<Date | null, Date | string | null, Date | string | null>;
   revoke_source: string | null;
@@ -450,8 +450,8 @@ export type SpecRevisionsTable = {
   revision_token: string;
   actor_id: string;
   surface: string;
-  bdd_snapshot: ColumnType<JsonValue, string, string>;
-  sdd_snapshot: ColumnType<JsonValue, string, string>;
+  bdd_snapshot: ColumnType<JsonValue, JsonObject | string, JsonObject | string>;
+  sdd_snapshot: ColumnType<JsonValue, JsonObject | string, JsonObject | string>;
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
 };
 

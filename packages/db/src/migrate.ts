@@ -27,9 +27,13 @@ export class MigrationError extends Error {
   }
 }
 
+const FILE_NAME = /^\d{4}_[a-z0-9_]+\.(up|down)\.sql$/;
+
 /** Migrations on disk, in version order; a version without both files is an error. */
 export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
   const files = readdirSync(dir).filter((f) => f.endsWith('.sql'));
+  const misnamed = files.filter((f) => !FILE_NAME.test(f));
+  if (misnamed.length) throw new Error(`Migration file names must look like 0001_name.up.sql / 0001_name.down.sql: ${misnamed.join(', ')}`);
   const versions = [...new Set(files.map((f) => f.replace(/\.(up|down)\.sql$/, '')))].sort();
   return versions.map((version) => {
     const read = (kind: 'up' | 'down') => {
@@ -61,6 +65,13 @@ export async function migrate(url: string, opts: MigrateOptions): Promise<Migrat
   try {
     await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     const applied = await appliedVersions(client);
+    const unknown = applied.filter((v) => !migrations.some((m) => m.version === v));
+    if (unknown.length) {
+      throw new Error(
+        `schema_migrations records ${unknown.join(', ')}, which ${opts.dir ?? 'packages/db/migrations'} does not hold: the database was migrated by other migrations; recreate it`,
+      );
+    }
+    if (opts.steps !== undefined && !(opts.steps >= 1)) throw new Error(`steps must be at least 1, got ${opts.steps}`);
     const plan =
       opts.direction === 'up'
         ? migrations.filter((m) => !applied.includes(m.version)).slice(0, opts.steps ?? Infinity)
@@ -86,13 +97,17 @@ export async function migrate(url: string, opts: MigrateOptions): Promise<Migrat
   }
 }
 
-export type MigrationStatus = { version: string; applied: boolean };
+/** `missingFile` marks a version the database records but the directory no longer holds. */
+export type MigrationStatus = { version: string; applied: boolean; missingFile?: true };
 
+/** Every migration on disk and whether it is applied, plus recorded versions without files. */
 export async function migrationStatus(url: string, dir?: string): Promise<MigrationStatus[]> {
   const client = await connectClient(url);
   try {
     const applied = await appliedVersions(client);
-    return loadMigrations(dir).map((m) => ({ version: m.version, applied: applied.includes(m.version) }));
+    const onDisk = loadMigrations(dir).map((m): MigrationStatus => ({ version: m.version, applied: applied.includes(m.version) }));
+    const missing = applied.filter((v) => !onDisk.some((m) => m.version === v)).map((version): MigrationStatus => ({ version, applied: true, missingFile: true }));
+    return [...onDisk, ...missing].sort((a, b) => a.version.localeCompare(b.version));
   } finally {
     await client.end();
   }

@@ -1,60 +1,101 @@
 /**
- * @module The machine-readable rendering of DB_SCHEMA.md: its SQL blocks are executed, in the
- * document's order, in a scratch database and the resulting catalog is read back. A statement
- * that refers to a table defined later in the document (e.g. §8 → §19) is retried after the
- * others.
+ * @module The machine-readable rendering of DB_SCHEMA.md (schema/db-schema.json), read from the
+ * document itself and never from the migrations: its SQL blocks are extracted, executed in
+ * document order in a scratch database, and the catalog PostgreSQL builds from them is read
+ * back, so types, defaults and checks are normalised by PostgreSQL exactly as the live schema's.
  */
 import { readCatalog, type SchemaCatalog } from './catalog';
 import { connectClient } from './connect';
+import { withScratchDatabase } from './scratch';
 
-/** The DDL statements of the document's ```sql blocks, comments removed, in order. */
-export function extractSpecSql(markdown: string): string[] {
-  const text = markdown.replace(/\r\n/g, '\n');
-  const statements: string[] = [];
-  for (const block of text.matchAll(/```sql\n([\s\S]*?)```/g)) {
-    const sql = block[1]!.split('\n').map((line) => line.replace(/--.*$/, '')).join('\n');
-    for (const stmt of sql.split(';')) if (stmt.trim()) statements.push(stmt.trim());
+export type SpecStatement = { section: string; sql: string };
+
+/**
+ * The DDL statements of the document's ```sql blocks, comments removed, in document order,
+ * each with the `§N` heading it appears under. Only CREATE TABLE / CREATE [UNIQUE] INDEX are
+ * expected; anything else is an error, so a change of the document's kind is noticed.
+ */
+export function extractSpecSql(markdown: string): SpecStatement[] {
+  const statements: SpecStatement[] = [];
+  let section = '?';
+  let inSql = false;
+  let buffer = '';
+  for (const line of markdown.replace(/\r\n/g, '\n').split('\n')) {
+    const heading = /^## (\d+)\./.exec(line);
+    if (!inSql && heading) section = `§${heading[1]}`;
+    if (!inSql && /^```sql\s*$/.test(line)) {
+      inSql = true;
+      continue;
+    }
+    if (inSql && /^```/.test(line)) {
+      inSql = false;
+      continue;
+    }
+    if (!inSql) continue;
+    buffer += `${line.replace(/--.*$/, '')}\n`;
+    let end: number;
+    while ((end = buffer.indexOf(';')) >= 0) {
+      const sql = buffer.slice(0, end).trim();
+      buffer = buffer.slice(end + 1);
+      if (!sql) continue;
+      if (!/^CREATE (TABLE|INDEX|UNIQUE INDEX) /i.test(sql)) throw new Error(`DB_SCHEMA.md ${section}: unexpected statement: ${sql.split('\n')[0]}`);
+      statements.push({ section, sql });
+    }
   }
+  if (buffer.trim()) throw new Error(`DB_SCHEMA.md ${section}: statement without a closing semicolon: ${buffer.trim().split('\n')[0]}`);
   return statements;
 }
 
-/** `url` with another database name. */
-export function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
+/** The table a CREATE TABLE statement creates, if it is one. */
+const createdTable = (sql: string) => /^CREATE TABLE\s+(\w+)/i.exec(sql)?.[1];
 
-/** Creates a scratch database, runs `statements`, reads its catalog, drops it. */
-export async function renderCatalog(serverUrl: string, statements: string[]): Promise<SchemaCatalog> {
-  const scratch = `iama_render_${process.pid}_${Date.now()}`;
-  const admin = await connectClient(serverUrl);
-  await admin.query(`create database ${scratch}`);
-  try {
-    const client = await connectClient(withDatabase(serverUrl, scratch));
+/**
+ * Runs `statements` in a scratch database on the server of `serverUrl` and returns its catalog.
+ * A statement failing only because it names a table the document defines later (SQLSTATE
+ * 42P01, e.g. §8 → §19) waits for a later pass; anything else fails the rendering.
+ */
+export async function renderCatalog(serverUrl: string, statements: SpecStatement[]): Promise<SchemaCatalog> {
+  return withScratchDatabase(serverUrl, 'iama_render', async (url) => {
+    const client = await connectClient(url);
     try {
       let pending = statements;
       while (pending.length) {
-        const deferred: string[] = [];
+        const deferred: SpecStatement[] = [];
         let lastError: unknown;
         for (const stmt of pending) {
           try {
-            await client.query(stmt);
+            await client.query(stmt.sql);
           } catch (err) {
-            if ((err as { code?: string }).code !== '42P01') throw err; // only "relation does not exist" waits
+            const failure = `DB_SCHEMA.md ${stmt.section}: ${(err as Error).message} in: ${stmt.sql.split('\n')[0]}`;
+            if ((err as { code?: string }).code !== '42P01') throw new Error(failure);
             deferred.push(stmt);
-            lastError = err;
+            lastError = new Error(failure);
           }
         }
         if (deferred.length === pending.length) throw lastError;
         pending = deferred;
       }
-      return await readCatalog(client);
+      const catalog = await readCatalog(client);
+      for (const stmt of statements) {
+        const table = createdTable(stmt.sql);
+        if (table && catalog.tables[table]) catalog.tables[table].section = stmt.section;
+      }
+      return catalog;
     } finally {
       await client.end();
     }
-  } finally {
-    await admin.query(`drop database if exists ${scratch}`);
-    await admin.end();
-  }
+  });
+}
+
+/** The committed form of the rendering: stable key order, one trailing newline. */
+export function renderSpecJson(catalog: SchemaCatalog): string {
+  const sorted = Object.fromEntries(
+    Object.keys(catalog.tables)
+      .sort()
+      .map((t) => {
+        const { section, ...shape } = catalog.tables[t]!;
+        return [t, { section, ...shape }];
+      }),
+  );
+  return `${JSON.stringify({ source: '../shared/spec/DEV/DB_SCHEMA.md', generatedBy: 'npm run db:render-schema', tables: sorted }, null, 2)}\n`;
 }

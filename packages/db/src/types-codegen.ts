@@ -17,9 +17,10 @@ const SCALARS: Record<string, { read: string; write?: string }> = {
   bytea: { read: 'Buffer' },
   'timestamp with time zone': { read: 'Date', write: 'Date | string' },
   date: { read: 'Date', write: 'Date | string' },
-  // pg would turn a JS array into a PostgreSQL array, so jsonb is written as a JSON string.
-  jsonb: { read: 'JsonValue', write: 'string' },
-  json: { read: 'JsonValue', write: 'string' },
+  // pg serialises a plain object as JSON but a JS array as a PostgreSQL array literal, so a jsonb
+  // value is written as an object or as JSON text (JSON.stringify an array first).
+  jsonb: { read: 'JsonValue', write: 'JsonObject | string' },
+  json: { read: 'JsonValue', write: 'JsonObject | string' },
 };
 
 function tsType(col: ColumnShape): string {
@@ -27,7 +28,7 @@ function tsType(col: ColumnShape): string {
   const base = (array ? col.type.slice(0, -2) : col.type).replace(/\(.*\)$/, '');
   const scalar = SCALARS[base];
   if (!scalar) throw new Error(`no TypeScript mapping for PostgreSQL type ${col.type}`);
-  const wrap = (t: string) => (array ? `(${t})[]` : t);
+  const wrap = (t: string) => (array ? (/[ |]/.test(t) ? `(${t})[]` : `${t}[]`) : t);
   const nul = col.nullable ? ' | null' : '';
   const read = `${wrap(scalar.read)}${nul}`;
   const write = `${wrap(scalar.write ?? scalar.read)}${nul}`;
@@ -47,11 +48,12 @@ export function renderDatabaseTypes(catalog: SchemaCatalog): string {
     "import type { ColumnType } from 'kysely';",
     '',
     'export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };',
+    'export type JsonObject = { [key: string]: JsonValue };',
     '',
   ];
   for (const name of names) {
     lines.push(`export type ${pascal(name)}Table = {`);
-    for (const [col, shape] of Object.entries(catalog.tables[name]!.columns)) lines.push(`  ${col}: ${tsType(shape)};`);
+    for (const col of catalog.tables[name]!.columns) lines.push(`  ${col.name}: ${tsType(col)};`);
     lines.push('};', '');
   }
   lines.push('export type Database = {');

@@ -1,4 +1,5 @@
--- 0002_v2: DB_SCHEMA.md §12, §13, §14, §15, §16, §17, §18.
+-- 0005_v2: DB_SCHEMA.md §12 (organizations, teams), §13 (GitHub), §14 (remote execution), §15 (compliance),
+-- §16 (billing snapshots), §17 (remote diff sync), §18 (delivery and rebase).
 
 -- §12 V2 organizations and teams
 CREATE TABLE organizations (

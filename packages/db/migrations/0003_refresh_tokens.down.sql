@@ -1,2 +1,0 @@
--- 0003_refresh_tokens down.
-DROP TABLE IF EXISTS refresh_tokens;
