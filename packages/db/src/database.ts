@@ -231,7 +231,7 @@ export type OrganizationWalletsTable = {
   org_id: string;
   phase_2_balance: ColumnType<number, number | undefined, number>;
   phase_3_balance: ColumnType<number, number | undefined, number>;
-  sandbox_seconds_balance: ColumnType<string, string | undefined, string>;
+  sandbox_seconds_balance: ColumnType<string, string | number | bigint | undefined, string | number | bigint>;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 };
 
@@ -293,7 +293,7 @@ export type PremiumUsageLedgerTable = {
   billing_subject: string;
   subject_id: string;
   dimension: string;
-  quantity: string;
+  quantity: ColumnType<string, string | number, string | number>;
   billable: ColumnType<boolean, boolean | undefined, boolean>;
   failure_reason: string | null;
   recorded_at: ColumnType<Date, Date | string | undefined, Date | string>;

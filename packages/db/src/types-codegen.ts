@@ -12,8 +12,8 @@ const SCALARS: Record<string, { read: string; write?: string }> = {
   'double precision': { read: 'number' },
   boolean: { read: 'boolean' },
   // pg returns int8 and numeric as strings: exact, never silently rounded.
-  bigint: { read: 'string' },
-  numeric: { read: 'string' },
+  bigint: { read: 'string', write: 'string | number | bigint' },
+  numeric: { read: 'string', write: 'string | number' },
   bytea: { read: 'Buffer' },
   'timestamp with time zone': { read: 'Date', write: 'Date | string' },
   date: { read: 'Date', write: 'Date | string' },
