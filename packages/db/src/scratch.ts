@@ -73,7 +73,7 @@ export async function withScratchDatabase<T>(serverUrl: string, prefix: string, 
 
 /** The catalog of a scratch database on `serverUrl` migrated to the latest version. */
 export function migratedCatalog(serverUrl: string, migrationsDir?: string): Promise<SchemaCatalog> {
-  return withScratchDatabase(serverUrl, 'iama_catalog', async (url) => {
+  return withScratchDatabase(serverUrl, 'iama_t', async (url) => {
     await migrate(url, { direction: 'up', dir: migrationsDir });
     const client = await connectClient(url);
     try {

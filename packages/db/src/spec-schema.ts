@@ -63,7 +63,7 @@ const createdTable = (sql: string) => /^CREATE TABLE\s+(\w+)/i.exec(sql)?.[1];
  * 42P01, e.g. §8 → §19) waits for a later pass; anything else fails the rendering.
  */
 export async function renderCatalog(serverUrl: string, statements: SpecStatement[]): Promise<SchemaCatalog> {
-  return withScratchDatabase(serverUrl, 'iama_render', async (url) => {
+  return withScratchDatabase(serverUrl, 'iama_t', async (url) => {
     const client = await connectClient(url);
     try {
       let pending = statements;
