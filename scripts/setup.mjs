@@ -9,7 +9,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const venv = join(root, '.venv');
+// IAMA_VENV_DIR lets tests exercise a missing-prerequisite path without touching the real .venv.
+const venv = process.env.IAMA_VENV_DIR ?? join(root, '.venv');
 const lock = join(root, 'python', 'requirements.lock');
 
 function fail(message) {

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { REPO_ROOT, startStack } from '@iama/devstack';
+import { REPO_ROOT, startStack, TEST_STACK_VARS, testStackEnv } from '@iama/devstack';
 
 const args = new Set(process.argv.slice(2));
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
@@ -57,29 +57,28 @@ if (!args.has('--no-static')) {
 }
 
 const files = testFiles();
-console.log(`\n== starting the test stack (${files.length} test files)`);
-const dataDir = mkdtempSync(join(tmpdir(), 'iama-test-'));
-const began = Date.now();
-const stack = await startStack({ dataDir, ports: 'ephemeral', components: 'infra', log: (l) => console.log(l) });
-console.log(`== test stack ready in ${((Date.now() - began) / 1000).toFixed(1)} s`);
+const runTests = (env: Record<string, string>) =>
+  run('tests', process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files], {
+    ...process.env,
+    ...env,
+  });
 
 let status = 1;
-try {
-  status = run(
-    'tests',
-    process.execPath,
-    ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files],
-    {
-      ...process.env,
-      DATABASE_URL: stack.databaseUrl,
-      TEMPORAL_ADDRESS: stack.temporalAddress,
-      LITELLM_BASE_URL: stack.litellmBaseUrl,
-      FIXTURE_MODEL_URL: stack.fixtureModelUrl,
-      IAMA_TEST_STACK: '1',
-    },
-  );
-} finally {
-  await stack.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+if (TEST_STACK_VARS.every((k) => process.env[k])) {
+  // A stack is already running (`npm run test:stack`): reuse it.
+  console.log(`\n== reusing the running test stack (${files.length} test files)`);
+  status = runTests({ IAMA_TEST_STACK: '1' });
+} else {
+  console.log(`\n== starting the test stack (${files.length} test files)`);
+  const dataDir = mkdtempSync(join(tmpdir(), 'iama-test-'));
+  const began = Date.now();
+  const stack = await startStack({ dataDir, ports: 'ephemeral', components: 'infra', log: (l) => console.log(l) });
+  console.log(`== test stack ready in ${((Date.now() - began) / 1000).toFixed(1)} s`);
+  try {
+    status = runTests(testStackEnv(stack));
+  } finally {
+    await stack.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 }
 process.exit(status);

@@ -19,7 +19,7 @@ export type AppDeps = {
 };
 
 export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logger'] = false): Promise<FastifyInstance> {
-  const app = Fastify({ logger, genReqId, requestIdLogLabel: 'request_id', disableRequestLogging: false });
+  const app = Fastify({ logger, genReqId });
   registerRequestId(app);
   registerErrorHandling(app);
   await app.register(healthRoutes, deps);

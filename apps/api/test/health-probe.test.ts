@@ -12,7 +12,7 @@ import { createActivities, createIamaWorker } from '@iama/worker';
 import { buildApp } from '../src/app';
 import { requireTestStack } from '@iama/devstack';
 
-describe('health probe round trip (issue #2 wiring)', () => {
+void describe('health probe round trip (issue #2 wiring)', () => {
   const env = requireTestStack();
   const taskQueue = `test-health-${randomUUID()}`;
   const { db, close } = createDb(env.databaseUrl);
@@ -39,13 +39,13 @@ describe('health probe round trip (issue #2 wiring)', () => {
     await close();
   });
 
-  it('GET /health reports PostgreSQL and Temporal up', async () => {
+  void it('GET /health reports PostgreSQL and Temporal up', async () => {
     const res = await app.inject({ method: 'GET', url: '/health' });
     assert.equal(res.statusCode, 200);
     assert.deepEqual(res.json(), { status: 'ok', checks: { database: 'ok', temporal: 'ok' } });
   });
 
-  it('POST /health/probe runs the workflow and GET reads the activity-written row back', async () => {
+  void it('POST /health/probe runs the workflow and GET reads the activity-written row back', async () => {
     const created = await app.inject({ method: 'POST', url: '/health/probe' });
     assert.equal(created.statusCode, 201);
     const { probe_id, audit_event_id } = created.json<{ probe_id: string; audit_event_id: string }>();
@@ -57,7 +57,7 @@ describe('health probe round trip (issue #2 wiring)', () => {
     assert.equal(read.json<{ audit_event_id: string }>().audit_event_id, audit_event_id);
   });
 
-  it('every response carries a request id, and a well-formed caller id is echoed', async () => {
+  void it('every response carries a request id, and a well-formed caller id is echoed', async () => {
     const minted = await app.inject({ method: 'GET', url: '/health' });
     assert.match(String(minted.headers['x-request-id']), /^[0-9a-f-]{36}$/);
     const given = await app.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': 'req-123' } });
@@ -66,7 +66,7 @@ describe('health probe round trip (issue #2 wiring)', () => {
     assert.notEqual(hostile.headers['x-request-id'], 'a b\nforged');
   });
 
-  it('failure paths answer with the error envelope', async () => {
+  void it('failure paths answer with the error envelope', async () => {
     const bad = await app.inject({ method: 'GET', url: '/health/probe/not-a-uuid' });
     assert.equal(bad.statusCode, 400);
     assert.equal(bad.json<{ error_code: string }>().error_code, 'VALIDATION_FAILED');
@@ -78,7 +78,7 @@ describe('health probe round trip (issue #2 wiring)', () => {
     assert.deepEqual(Object.keys(unknown.json()).sort(), ['detail', 'error_code', 'message']);
   });
 
-  it('the probe endpoint does not exist unless enabled', async () => {
+  void it('the probe endpoint does not exist unless enabled', async () => {
     const closed = await buildApp({ db, temporal: new Client({ connection }), taskQueue, healthProbeEnabled: false });
     const res = await closed.inject({ method: 'POST', url: '/health/probe' });
     assert.equal(res.statusCode, 404);

@@ -13,6 +13,7 @@ commands:
 options:
   --fresh           wipe the data directory before starting
   --data-dir <dir>  where the stack keeps its data (default: .data)
+  --ephemeral-ports listen on free ports instead of the defaults (several stacks side by side)
 `;
 
 const { positionals, values } = parseArgs({
@@ -20,12 +21,13 @@ const { positionals, values } = parseArgs({
   options: {
     fresh: { type: 'boolean', default: false },
     'data-dir': { type: 'string' },
+    'ephemeral-ports': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 
 const [command] = positionals;
-const options = { fresh: values.fresh ?? false, dataDir: values['data-dir'] };
+const options = { fresh: values.fresh ?? false, dataDir: values['data-dir'], ephemeralPorts: values['ephemeral-ports'] ?? false };
 
 try {
   if (values.help || !command) {

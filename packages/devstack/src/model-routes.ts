@@ -39,8 +39,8 @@ export async function seedFixtureRoutes(db: Kysely<Database>, fixture: Record<Mo
     const value = JSON.stringify(fixture[modelClass]);
     await db
       .insertInto('dynamic_configs')
-      .values({ config_key: modelRouteKey(modelClass), config_value: value as never, reason: SEED_REASON })
-      .onConflict((oc) => oc.column('config_key').doUpdateSet({ config_value: value as never }))
+      .values({ config_key: modelRouteKey(modelClass), config_value: value, reason: SEED_REASON })
+      .onConflict((oc) => oc.column('config_key').doUpdateSet({ config_value: value }))
       .execute();
   }
 }

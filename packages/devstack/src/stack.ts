@@ -43,6 +43,8 @@ export type StackOptions = {
   components?: 'infra' | 'all';
   env?: NodeJS.ProcessEnv;
   log?: (line: string) => void;
+  /** Where `temporal` and `litellm` are installed (default: the repository's `.venv`). */
+  venvDir?: string;
 };
 
 export type StackUrls = {
@@ -53,9 +55,13 @@ export type StackUrls = {
   apiUrl: string | undefined;
 };
 
-export type RunningStack = StackUrls & { stop(): Promise<void> };
+export type RunningStack = StackUrls & {
+  /** Process-group ids of the child processes the stack started (PostgreSQL manages its own). */
+  processGroups: number[];
+  stop(): Promise<void>;
+};
 
-type Stopper = { name: string; stop(): Promise<void> };
+type Stopper = { name: string; pid?: number; stop(): Promise<void> };
 
 export async function startStack(opts: StackOptions): Promise<RunningStack> {
   const env = opts.env ?? process.env;
@@ -66,6 +72,7 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
     litellm: env.LITELLM_BASE_URL,
   };
   const all = (opts.components ?? 'all') === 'all';
+  const venvDir = opts.venvDir ?? VENV_DIR;
   const ports = opts.ports === 'ephemeral' ? await ephemeralPorts() : (opts.ports ?? DEFAULT_PORTS);
 
   if (opts.fresh) rmSync(opts.dataDir, { recursive: true, force: true });
@@ -73,7 +80,7 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
   mkdirSync(logsDir, { recursive: true });
 
   // Every prerequisite is checked before anything starts, so a failure leaves nothing behind.
-  if ((!external.temporal || !external.litellm) && !existsSync(join(VENV_DIR, 'bin', 'temporal'))) {
+  if ((!external.temporal || !external.litellm) && !existsSync(join(venvDir, 'bin', 'temporal'))) {
     throw new Error('The Python tools are not installed (.venv missing): run `npm run setup` first');
   }
   if (!external.database) await assertPortFree(ports.postgres, 'PostgreSQL', 'DATABASE_URL');
@@ -111,13 +118,13 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
     let temporalAddress = external.temporal;
     if (!temporalAddress) {
       const t = await startTemporalDevServer({
-        venvDir: VENV_DIR,
+        venvDir,
         dataDir: opts.dataDir,
         port: ports.temporal,
         httpPort: ports.temporalHttp,
         logFile: join(logsDir, 'temporal.log'),
       });
-      started.push({ name: 'Temporal', stop: () => t.process.stop() });
+      started.push({ name: 'Temporal', pid: t.process.pid, stop: () => t.process.stop() });
       temporalAddress = t.address;
     }
     log(`  Temporal       ${temporalAddress}${external.temporal ? ' (TEMPORAL_ADDRESS)' : ' (dev server, SQLite)'}`);
@@ -135,14 +142,14 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
         await seedFixtureRoutes(db, fixtureRoutes(fixture.url));
         const routes = await loadModelRoutes(db);
         const proxy = await startLiteLlm({
-          venvDir: VENV_DIR,
+          venvDir,
           port: ports.litellm,
           configPath: join(opts.dataDir, 'litellm.config.json'),
           routes,
           env,
           logFile: join(logsDir, 'litellm.log'),
         });
-        started.push({ name: 'LiteLLM Proxy', stop: proxy.stop });
+        started.push({ name: 'LiteLLM Proxy', pid: proxy.process.pid, stop: proxy.stop });
         litellmBaseUrl = proxy.url;
       } finally {
         await close();
@@ -170,7 +177,7 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
         ready: { logPattern: /worker ready/ },
         readyTimeoutMs: 60_000,
       });
-      started.push({ name: 'worker', stop: worker.stop });
+      started.push({ name: 'worker', pid: worker.pid, stop: worker.stop });
       log('  worker         registered with Temporal');
       apiUrl = `http://127.0.0.1:${ports.api}`;
       const api = await startManagedProcess({
@@ -183,7 +190,7 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
         ready: { url: `${apiUrl}/health` },
         readyTimeoutMs: 30_000,
       });
-      started.push({ name: 'API', stop: api.stop });
+      started.push({ name: 'API', pid: api.pid, stop: api.stop });
       log(`  API            ${apiUrl}`);
     }
 
@@ -193,6 +200,7 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
       fixtureModelUrl,
       litellmBaseUrl,
       apiUrl,
+      processGroups: started.flatMap((s) => (s.pid ? [s.pid] : [])),
       stop: stopAll,
     };
   } catch (err) {

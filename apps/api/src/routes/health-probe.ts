@@ -31,7 +31,7 @@ export const healthProbeRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) 
       .selectFrom('audit_events')
       .select(['id', 'created_at'])
       .where('event_type', '=', HEALTH_PROBE_EVENT)
-      .where('metadata', '@>', JSON.stringify({ probe_id: probeId }) as never)
+      .where('metadata', '@>', JSON.stringify({ probe_id: probeId }))
       .executeTakeFirst();
     if (!row) throw new ApiError('NOT_FOUND', 'No probe with this id');
     return { probe_id: probeId, audit_event_id: row.id, recorded_at: row.created_at.toISOString() };

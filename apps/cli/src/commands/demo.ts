@@ -3,12 +3,11 @@
  * proves the wiring end to end: API → Temporal workflow → worker activity → PostgreSQL → API.
  */
 import { startStack } from '@iama/devstack';
-import { dataDirOf, type StackCommandOptions } from './stack-options';
+import { stackOptionsOf, type StackCommandOptions } from './stack-options';
 
 export async function runDemo(opts: StackCommandOptions): Promise<void> {
-  const dataDir = dataDirOf(opts);
   console.log('IAMA demo: starting the embedded stack');
-  const stack = await startStack({ dataDir, fresh: opts.fresh });
+  const stack = await startStack(stackOptionsOf(opts));
   try {
     const api = stack.apiUrl!;
     console.log('\n[1/2] POST /health/probe  (the API starts healthProbeWorkflow; its activity writes audit_events)');

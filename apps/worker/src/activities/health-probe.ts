@@ -12,12 +12,12 @@ export function createHealthProbeActivities(db: Kysely<Database>) {
         .selectFrom('audit_events')
         .select('id')
         .where('event_type', '=', HEALTH_PROBE_EVENT)
-        .where('metadata', '@>', JSON.stringify({ probe_id: probeId }) as never)
+        .where('metadata', '@>', JSON.stringify({ probe_id: probeId }))
         .executeTakeFirst();
       if (existing) return existing.id;
       const row = await db
         .insertInto('audit_events')
-        .values({ event_type: HEALTH_PROBE_EVENT, surface: 'SYSTEM', metadata: JSON.stringify({ probe_id: probeId }) as never })
+        .values({ event_type: HEALTH_PROBE_EVENT, surface: 'SYSTEM', metadata: JSON.stringify({ probe_id: probeId }) })
         .returning('id')
         .executeTakeFirstOrThrow();
       return row.id;
