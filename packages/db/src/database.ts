@@ -19,6 +19,15 @@ export type AdminAccountsTable = {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 };
 
+export type AdminCredentialsTable = {
+  admin_id: string;
+  totp_secret: string | null;
+  totp_last_step: ColumnType<string | null, string | number | bigint | null, string | number | bigint | null>;
+  password_change_required: ColumnType<boolean, boolean | undefined, boolean>;
+  temporary_password_expires_at: ColumnType<Date | null, Date | string | null, Date | string | null>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+};
+
 export type AdminSessionsTable = {
   id: ColumnType<string, string | undefined, string>;
   admin_id: string;
@@ -539,6 +548,7 @@ export type UsersTable = {
 
 export type Database = {
   admin_accounts: AdminAccountsTable;
+  admin_credentials: AdminCredentialsTable;
   admin_sessions: AdminSessionsTable;
   audit_events: AuditEventsTable;
   audit_export_jobs: AuditExportJobsTable;
