@@ -212,6 +212,15 @@ export type JobArtifactsTable = {
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
 };
 
+export type JobEventsTable = {
+  id: ColumnType<string, string | undefined, string>;
+  job_id: string;
+  seq: ColumnType<number, number | undefined, number>;
+  event_type: string;
+  payload: ColumnType<JsonValue, JsonObject | string, JsonObject | string>;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+};
+
 export type MergeAssistRecordsTable = {
   id: ColumnType<string, string | undefined, string>;
   job_id: string;
@@ -565,6 +574,7 @@ export type Database = {
   entitlement_snapshots: EntitlementSnapshotsTable;
   github_revocation_events: GithubRevocationEventsTable;
   job_artifacts: JobArtifactsTable;
+  job_events: JobEventsTable;
   merge_assist_records: MergeAssistRecordsTable;
   oauth_accounts: OauthAccountsTable;
   organization_wallets: OrganizationWalletsTable;
