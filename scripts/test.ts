@@ -4,7 +4,7 @@
  * PostgreSQL, the Temporal dev server, the fixture model behind a real LiteLLM Proxy —
  * started on free ports in a throw-away data directory and stopped afterwards.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -13,12 +13,20 @@ import { REPO_ROOT, startStack, TEST_STACK_VARS, testStackEnv } from '@iama/devs
 const args = new Set(process.argv.slice(2));
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 
-function run(label: string, cmd: string, cmdArgs: string[], env: NodeJS.ProcessEnv = process.env): number {
+/**
+ * Runs a command with inherited stdio. Asynchronous on purpose: the fixture model of the test
+ * stack is served from this process's event loop, which a synchronous spawn would block.
+ */
+async function run(label: string, cmd: string, cmdArgs: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   console.log(`\n== ${label}`);
   const began = Date.now();
-  const r = spawnSync(cmd, cmdArgs, { cwd: REPO_ROOT, env, stdio: 'inherit' });
-  console.log(`== ${label}: ${r.status === 0 ? 'ok' : 'FAILED'} (${((Date.now() - began) / 1000).toFixed(1)} s)`);
-  return r.status ?? 1;
+  const child = spawn(cmd, cmdArgs, { cwd: REPO_ROOT, env, stdio: 'inherit' });
+  const status = await new Promise<number>((resolve) => {
+    child.once('error', () => resolve(1));
+    child.once('exit', (code) => resolve(code ?? 1));
+  });
+  console.log(`== ${label}: ${status === 0 ? 'ok' : 'FAILED'} (${((Date.now() - began) / 1000).toFixed(1)} s)`);
+  return status;
 }
 
 function testFiles(): string[] {
@@ -52,7 +60,7 @@ if (!args.has('--no-static')) {
     ['openapi is current', join(npx, 'tsx'), ['packages/contracts/scripts/openapi.ts', '--check']],
   ];
   for (const [label, cmd, cmdArgs] of gates) {
-    if (run(label, cmd, cmdArgs) !== 0) process.exit(1);
+    if ((await run(label, cmd, cmdArgs)) !== 0) process.exit(1);
   }
 }
 
@@ -67,7 +75,7 @@ let status = 1;
 if (TEST_STACK_VARS.every((k) => process.env[k])) {
   // A stack is already running (`npm run test:stack`): reuse it.
   console.log(`\n== reusing the running test stack (${files.length} test files)`);
-  status = runTests({ IAMA_TEST_STACK: '1' });
+  status = await runTests({ IAMA_TEST_STACK: '1' });
 } else {
   console.log(`\n== starting the test stack (${files.length} test files)`);
   const dataDir = mkdtempSync(join(tmpdir(), 'iama-test-'));
@@ -75,7 +83,7 @@ if (TEST_STACK_VARS.every((k) => process.env[k])) {
   const stack = await startStack({ dataDir, ports: 'ephemeral', components: 'infra', log: (l) => console.log(l) });
   console.log(`== test stack ready in ${((Date.now() - began) / 1000).toFixed(1)} s`);
   try {
-    status = runTests(testStackEnv(stack));
+    status = await runTests(testStackEnv(stack));
   } finally {
     await stack.stop();
     rmSync(dataDir, { recursive: true, force: true });
