@@ -94,6 +94,8 @@ export const DENIAL_REASONS = [
   'DAILY_JOB_LIMIT_REACHED',
   'INSUFFICIENT_MONTHLY_BALANCE',
   'KILL_SWITCH_ACTIVE',
+  'TOTP_NOT_ENROLLED',
+  'PASSWORD_CHANGE_REQUIRED',
 ] as const;
 export type DenialReason = (typeof DENIAL_REASONS)[number];
 /** Compile-time link to the start gate of the tier module: its denials must be denial reasons here. */

@@ -52,7 +52,11 @@ void test(
 );
 
 void test('ARCHITECTURE D5/D6: every addition in ADDITIONS.md is registered and sourced to ADDITIONS.md', () => {
-  assert.deepEqual(additions, ['POST /api/v1/jobs/:job_id/tests/report']);
+  assert.deepEqual(additions, [
+    'POST /api/v1/jobs/:job_id/tests/report',
+    'POST /api/v1/admin/accounts/:admin_id/totp',
+    'GET /api/v1/admin/audit-events',
+  ]);
   for (const k of additions) {
     const e = ENDPOINTS.find((x) => key(x) === k);
     assert.ok(e, k);
@@ -148,7 +152,7 @@ void test('§13 invariant 2: every :job_id route can answer JOB_NOT_FOUND and JO
 
 void test('§6: admin routes use admin auth with the roles of the DB_SCHEMA §19 matrix; only login is open', () => {
   const admin = ENDPOINTS.filter((e) => e.path.startsWith('/api/v1/admin/'));
-  assert.equal(admin.length, 14);
+  assert.equal(admin.length, 16);
   for (const e of admin) assert.equal(e.auth, e.id === 'admin.login' ? 'none' : 'admin', e.id);
   const roles = Object.fromEntries(
     admin.filter((e) => e.adminRoles).map((e) => [e.id, [...e.adminRoles!]]),

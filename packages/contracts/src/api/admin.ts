@@ -33,6 +33,14 @@ export const adminLoginRequestSchema = z.strictObject({
   password: z.string().min(1),
 });
 export type AdminLoginRequest = z.infer<typeof adminLoginRequestSchema>;
+/**
+ * The TOTP code of the mandatory second factor (DB_SCHEMA §19) rides in a header because §6's
+ * login body has no field for it (docs/api/ADDITIONS.md); optional so a missing code answers
+ * `INVALID_CREDENTIALS` with `detail.otp = "required"`.
+ */
+export const adminLoginHeadersSchema = z.looseObject({
+  'x-iama-otp': z.string().regex(/^\d{6}$/, 'expected a 6-digit TOTP code').optional(),
+});
 export const adminLoginResponseSchema = z.strictObject({
   token: z.string().min(1),
   admin_id: uuid(),
@@ -211,6 +219,43 @@ export const adminHealthResponseSchema = z.strictObject({
 });
 export type AdminHealthResponse = z.infer<typeof adminHealthResponseSchema>;
 
+/** `POST /api/v1/admin/accounts/:admin_id/totp` (docs/api/ADDITIONS.md): issue a second factor. */
+export const adminTotpResponseSchema = z.strictObject({
+  totp_secret: z.string().min(16),
+  otpauth_uri: z.string().startsWith('otpauth://totp/'),
+  audit_event_id: z.string().min(1),
+});
+export type AdminTotpResponse = z.infer<typeof adminTotpResponseSchema>;
+
+/** `GET /api/v1/admin/audit-events` (docs/api/ADDITIONS.md; DB_SCHEMA §19 audit rows). */
+export const adminAuditQuerySchema = z.strictObject({
+  /** `ALL` needs the "all users" permission; `OWN` (default) is the caller's own actions. */
+  scope: z.enum(['ALL', 'OWN']).default('OWN'),
+  user_id: uuid().optional(),
+  job_id: uuid().optional(),
+  event_type: z.string().min(1).max(200).optional(),
+  before: isoDateTime().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type AdminAuditQuery = z.infer<typeof adminAuditQuerySchema>;
+export const adminAuditEventSchema = z.strictObject({
+  audit_event_id: uuid(),
+  event_type: z.string(),
+  actor_user_id: uuid().nullable(),
+  actor_admin_id: uuid().nullable(),
+  job_id: uuid().nullable(),
+  old_state: z.string().nullable(),
+  new_state: z.string().nullable(),
+  surface: z.string().nullable(),
+  metadata: z.record(z.string(), z.unknown()),
+  created_at: isoDateTime(),
+});
+export const adminAuditResponseSchema = z.strictObject({
+  events: z.array(adminAuditEventSchema),
+  next_before: isoDateTime().nullable(),
+});
+export type AdminAuditResponse = z.infer<typeof adminAuditResponseSchema>;
+
 const SUPER: readonly AdminRole[] = ['SUPER_ADMIN'];
 const OPS: readonly AdminRole[] = ['SUPER_ADMIN', 'ENGINEER'];
 
@@ -223,9 +268,9 @@ export const adminEndpoints = [
     summary: 'Admin email/password login (opaque 8 h session)',
     source: 'API_CONTRACT §6',
     requirementIds: ['V1-FR-OPS-001'],
-    request: { body: adminLoginRequestSchema },
+    request: { body: adminLoginRequestSchema, headers: adminLoginHeadersSchema },
     responses: { 200: adminLoginResponseSchema },
-    errors: ['INVALID_CREDENTIALS', 'ACCOUNT_SUSPENDED', 'ACCOUNT_DEACTIVATED'],
+    errors: ['INVALID_CREDENTIALS', 'ACCOUNT_SUSPENDED', 'ACCOUNT_DEACTIVATED', 'FORBIDDEN'],
   }),
   defineEndpoint({
     id: 'admin.logout',
@@ -378,6 +423,32 @@ export const adminEndpoints = [
     requirementIds: ['V1-FR-OPS-001', 'V1-FR-ROUTE-004'],
     request: { params: configKeyParamsSchema, body: putConfigRequestSchema },
     responses: { 200: putConfigResponseSchema },
+  }),
+  defineEndpoint({
+    id: 'admin.enrolTotp',
+    method: 'POST',
+    path: '/api/v1/admin/accounts/:admin_id/totp',
+    auth: 'admin',
+    adminRoles: SUPER,
+    summary: 'Issue or replace the TOTP second factor of an admin account',
+    source: 'ADDITIONS.md (DB_SCHEMA §19 mandatory 2FA)',
+    requirementIds: ['V1-FR-OPS-001'],
+    request: { params: adminIdParamsSchema },
+    responses: { 200: adminTotpResponseSchema },
+    errors: ['NOT_FOUND'],
+  }),
+  defineEndpoint({
+    id: 'admin.auditEvents',
+    method: 'GET',
+    path: '/api/v1/admin/audit-events',
+    auth: 'admin',
+    // `scope=ALL` narrows to SUPER_ADMIN/ENGINEER (DB_SCHEMA §19 "View audit log (all users)").
+    adminRoles: ADMIN_ROLES,
+    summary: 'Audit log viewer: all events, or the caller\'s own actions',
+    source: 'ADDITIONS.md (DB_SCHEMA §19 audit log rows)',
+    requirementIds: ['V1-FR-OBS-001', 'V1-FR-OPS-003'],
+    request: { query: adminAuditQuerySchema },
+    responses: { 200: adminAuditResponseSchema },
   }),
   defineEndpoint({
     id: 'admin.health',
