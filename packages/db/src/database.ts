@@ -516,6 +516,14 @@ export type TeamsTable = {
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
 };
 
+export type TestRunRequestsTable = {
+  test_run_id: string;
+  job_id: string;
+  task_token: Buffer;
+  requested_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  reported_at: ColumnType<Date | null, Date | string | null, Date | string | null>;
+};
+
 export type TestRunsTable = {
   id: ColumnType<string, string | undefined, string>;
   job_id: string;
@@ -600,6 +608,7 @@ export type Database = {
   support_ticket_logs: SupportTicketLogsTable;
   team_member_roles: TeamMemberRolesTable;
   teams: TeamsTable;
+  test_run_requests: TestRunRequestsTable;
   test_runs: TestRunsTable;
   usage_ledger: UsageLedgerTable;
   users: UsersTable;
