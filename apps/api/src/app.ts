@@ -7,6 +7,8 @@ import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Database } from '@iama/db';
 import { registerErrorHandling } from './errors';
+import authPlugin from './plugins/auth';
+import type { AuthOptions } from './auth/config';
 import { genReqId, registerRequestId } from './plugins/request-id';
 import { healthRoutes } from './routes/health';
 import { healthProbeRoutes } from './routes/health-probe';
@@ -16,12 +18,15 @@ export type AppDeps = {
   temporal: Client;
   taskQueue: string;
   healthProbeEnabled: boolean;
+  /** Keys, token lifetimes, OAuth providers, auth rate limits; defaults from the environment. */
+  auth?: AuthOptions;
 };
 
 export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logger'] = false): Promise<FastifyInstance> {
   const app = Fastify({ logger, genReqId });
   registerRequestId(app);
   registerErrorHandling(app);
+  await app.register(authPlugin, { db: deps.db, auth: deps.auth });
   await app.register(healthRoutes, deps);
   if (deps.healthProbeEnabled) await app.register(healthProbeRoutes, deps);
   return app;
