@@ -12,12 +12,15 @@ import type { AuthOptions } from './auth/config';
 import { genReqId, registerRequestId } from './plugins/request-id';
 import { healthRoutes } from './routes/health';
 import { healthProbeRoutes } from './routes/health-probe';
+import { jobRoutes, type JobRoutesOptions } from './routes/jobs';
 
 export type AppDeps = {
   db: Kysely<Database>;
   temporal: Client;
   taskQueue: string;
   healthProbeEnabled: boolean;
+  /** Job API and live stream settings (LISTEN connection, keep-alive, workflow policy overrides). */
+  jobs?: JobRoutesOptions;
   /** Keys, token lifetimes, OAuth providers, auth rate limits; defaults from the environment. */
   auth?: AuthOptions;
 };
@@ -29,5 +32,6 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
   await app.register(authPlugin, { db: deps.db, auth: deps.auth });
   await app.register(healthRoutes, deps);
   if (deps.healthProbeEnabled) await app.register(healthProbeRoutes, deps);
+  await app.register(jobRoutes, deps);
   return app;
 }

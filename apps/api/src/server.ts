@@ -10,7 +10,7 @@ const { db, close } = createDb(config.databaseUrl);
 const connection = await Connection.connect({ address: config.temporalAddress });
 const temporal = new Client({ connection, namespace: config.temporalNamespace });
 const app = await buildApp(
-  { db, temporal, taskQueue: config.taskQueue, healthProbeEnabled: config.healthProbeEnabled },
+  { db, temporal, taskQueue: config.taskQueue, healthProbeEnabled: config.healthProbeEnabled, jobs: { databaseUrl: config.databaseUrl } },
   loggerOptions(config.logLevel),
 );
 
