@@ -20,23 +20,37 @@ export type FileAnalysis = {
 };
 
 /**
+ * Analyses one file and frees its parse tree.
  * @example analyzeFile({ path: 'a.py', language: 'python', text: 'def f():\n  pass\n' }, parse).declarations[0].name // 'f'
  */
 export function analyzeFile(file: SourceFile, parse: ParseFn): FileAnalysis {
-  if (!isAstLanguage(file.language)) return { path: file.path, analysed: false, parsedCleanly: false, declarations: [], imports: [] };
-  let root;
+  if (!isAstLanguage(file.language))
+    return {
+      path: file.path,
+      analysed: false,
+      parsedCleanly: false,
+      declarations: [],
+      imports: [],
+    };
+  let tree;
   try {
-    root = parse(file.language, file.text);
+    tree = parse(file.language, file.text);
   } catch {
     return { path: file.path, analysed: true, parsedCleanly: false, declarations: [], imports: [] };
   }
-  return {
-    path: file.path,
-    analysed: true,
-    parsedCleanly: !root.hasError,
-    declarations: outline(file.language, root, file.text),
-    imports: extractImports(file.language, root, file.text),
-  };
+  try {
+    const root = tree.rootNode;
+    return {
+      path: file.path,
+      analysed: true,
+      parsedCleanly: !root.hasError,
+      declarations: outline(file.language, root, file.text),
+      imports: extractImports(file.language, root, file.text),
+    };
+  } finally {
+    // The analysis is plain data; the tree is not kept.
+    tree.delete?.();
+  }
 }
 
 /**
@@ -45,7 +59,10 @@ export function analyzeFile(file: SourceFile, parse: ParseFn): FileAnalysis {
  * redefinitions are ambiguous anchors).
  * @example anchorStats(analysis.declarations) // { candidates: 4, unique: 3 }
  */
-export function anchorStats(declarations: readonly Declaration[]): { candidates: number; unique: number } {
+export function anchorStats(declarations: readonly Declaration[]): {
+  candidates: number;
+  unique: number;
+} {
   const counts = new Map<string, number>();
   let candidates = 0;
   for (const d of declarations) {

@@ -13,7 +13,11 @@ export type ConfidenceComponents = {
   snippetCompleteness: number;
 };
 
-export const CONFIDENCE_WEIGHTS = { parseRate: 0.4, symbolRate: 0.35, snippetCompleteness: 0.25 } as const;
+export const CONFIDENCE_WEIGHTS = {
+  parseRate: 0.4,
+  symbolRate: 0.35,
+  snippetCompleteness: 0.25,
+} as const;
 
 export type ConfidenceThresholds = {
   /** At or above: `AST_SYMBOLIC` (default 40, `feature.baseline_ast_confidence_threshold`). */
@@ -22,7 +26,10 @@ export type ConfidenceThresholds = {
   exactSearchReplaceOnly: number;
 };
 
-export const DEFAULT_CONFIDENCE_THRESHOLDS: ConfidenceThresholds = { astSymbolic: 40, exactSearchReplaceOnly: 20 };
+export const DEFAULT_CONFIDENCE_THRESHOLDS: ConfidenceThresholds = {
+  astSymbolic: 40,
+  exactSearchReplaceOnly: 20,
+};
 
 /** The job's edit mode. `BLACK_BOX` keeps AST edits available only after explicit user acknowledgement. */
 export type ConfidenceMode = 'AST_SYMBOLIC' | 'BLACK_BOX' | 'EXACT_SEARCH_REPLACE';
@@ -59,13 +66,22 @@ export function confidenceScore(
     CONFIDENCE_WEIGHTS.snippetCompleteness * c.snippetCompleteness;
   // Scale in integer hundredths first so 0.825 rounds to 83, not 82 (binary float artefacts).
   const score = Math.round(Math.round(weighted * 1e6) / 1e4);
-  return { score, components: c, weights: CONFIDENCE_WEIGHTS, thresholds, mode: modeFor(score, thresholds) };
+  return {
+    score,
+    components: c,
+    weights: CONFIDENCE_WEIGHTS,
+    thresholds,
+    mode: modeFor(score, thresholds),
+  };
 }
 
 /**
  * @example modeFor(30, { astSymbolic: 40, exactSearchReplaceOnly: 20 }) // 'BLACK_BOX'
  */
-export function modeFor(score: number, thresholds: ConfidenceThresholds = DEFAULT_CONFIDENCE_THRESHOLDS): ConfidenceMode {
+export function modeFor(
+  score: number,
+  thresholds: ConfidenceThresholds = DEFAULT_CONFIDENCE_THRESHOLDS,
+): ConfidenceMode {
   if (score >= thresholds.astSymbolic) return 'AST_SYMBOLIC';
   if (score >= thresholds.exactSearchReplaceOnly) return 'BLACK_BOX';
   return 'EXACT_SEARCH_REPLACE';
@@ -85,7 +101,12 @@ export function rate(numerator: number, denominator: number): number {
  * the configured gate.
  * @example confidenceThresholdsFromConfig(50) // { astSymbolic: 50, exactSearchReplaceOnly: 20 }
  */
-export function confidenceThresholdsFromConfig(baselineAstConfidenceThreshold: number): ConfidenceThresholds {
+export function confidenceThresholdsFromConfig(
+  baselineAstConfidenceThreshold: number,
+): ConfidenceThresholds {
   const gate = Math.min(100, Math.max(0, baselineAstConfidenceThreshold));
-  return { astSymbolic: gate, exactSearchReplaceOnly: Math.min(DEFAULT_CONFIDENCE_THRESHOLDS.exactSearchReplaceOnly, gate) };
+  return {
+    astSymbolic: gate,
+    exactSearchReplaceOnly: Math.min(DEFAULT_CONFIDENCE_THRESHOLDS.exactSearchReplaceOnly, gate),
+  };
 }

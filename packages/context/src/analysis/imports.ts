@@ -19,12 +19,20 @@ export type ImportRef = {
 /**
  * @example extractImports('typescript', root, "import { Repo } from './repo';") // [{ specifier: './repo', names: ['Repo'], ... }]
  */
-export function extractImports(language: AstLanguage, root: SyntaxNode, source: string): ImportRef[] {
+export function extractImports(
+  language: AstLanguage,
+  root: SyntaxNode,
+  source: string,
+): ImportRef[] {
   const out: ImportRef[] = [];
   const lineAt = (i: number) => countLines(source, i);
   if (language === 'python') {
     visit(root, (n) => {
-      if (n.type === 'import_statement' || n.type === 'import_from_statement' || n.type === 'future_import_statement') {
+      if (
+        n.type === 'import_statement' ||
+        n.type === 'import_from_statement' ||
+        n.type === 'future_import_statement'
+      ) {
         out.push(...pythonImport(textOf(source, n), lineAt(n.startIndex)));
         return false;
       }
@@ -33,19 +41,31 @@ export function extractImports(language: AstLanguage, root: SyntaxNode, source: 
   } else if (language === 'java') {
     for (const n of named(root)) {
       if (n.type !== 'import_declaration') continue;
-      const m = /^import\s+(static\s+)?([\w.]+?)(\.\*)?\s*;/.exec(textOf(source, n).replace(/\s+/g, ' '));
-      if (m) out.push({ specifier: m[2]!, names: m[3] ? ['*'] : [m[2]!.slice(m[2]!.lastIndexOf('.') + 1)], typeOnly: false, line: lineAt(n.startIndex) });
+      const m = /^import\s+(static\s+)?([\w.]+?)(\.\*)?\s*;/.exec(
+        textOf(source, n).replace(/\s+/g, ' '),
+      );
+      if (m)
+        out.push({
+          specifier: m[2]!,
+          names: m[3] ? ['*'] : [m[2]!.slice(m[2]!.lastIndexOf('.') + 1)],
+          typeOnly: false,
+          line: lineAt(n.startIndex),
+        });
     }
   } else {
     visit(root, (n) => {
-      if (n.type === 'import_statement' || (n.type === 'export_statement' && n.childForFieldName('source'))) {
+      if (
+        n.type === 'import_statement' ||
+        (n.type === 'export_statement' && n.childForFieldName('source'))
+      ) {
         const ref = esImport(textOf(source, n), lineAt(n.startIndex));
         if (ref) out.push(ref);
         return false;
       }
       if (n.type === 'call_expression') {
         const m = /^(?:require|import)\s*\(\s*(['"`])([^'"`]+)\1\s*\)$/.exec(textOf(source, n));
-        if (m) out.push({ specifier: m[2]!, names: ['*'], typeOnly: false, line: lineAt(n.startIndex) });
+        if (m)
+          out.push({ specifier: m[2]!, names: ['*'], typeOnly: false, line: lineAt(n.startIndex) });
       }
       return true;
     });
@@ -72,38 +92,67 @@ function countLines(source: string, index: number): number {
 const ES_SOURCE = /\bfrom\s*(['"])([^'"]+)\1|^import\s*(['"])([^'"]+)\3/;
 
 function esImport(text: string, line: number): ImportRef | undefined {
-  const flat = text.replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g, ' ').replace(/\s+/g, ' ').trim();
+  const flat = text
+    .replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   const src = ES_SOURCE.exec(flat);
   if (!src) return undefined;
   const specifier = (src[2] ?? src[4])!;
   const typeOnly = /^(?:import|export) type\b/.test(flat);
-  const clause = flat.replace(/^(?:import|export)\s+(?:type\s+)?/, '').replace(/\s*from\s*['"][^'"]+['"].*$/, '');
+  const clause = flat
+    .replace(/^(?:import|export)\s+(?:type\s+)?/, '')
+    .replace(/\s*from\s*['"][^'"]+['"].*$/, '');
   const names: string[] = [];
   const braces = /\{([^}]*)\}/.exec(clause);
   if (braces) {
     for (const part of braces[1]!.split(',')) {
-      const name = part.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0]!.trim();
+      const name = part
+        .trim()
+        .replace(/^type\s+/, '')
+        .split(/\s+as\s+/)[0]!
+        .trim();
       if (name) names.push(name);
     }
   }
-  const outside = clause.replace(/\{[^}]*\}/, '').replace(/,/g, ' ').trim();
+  const outside = clause
+    .replace(/\{[^}]*\}/, '')
+    .replace(/,/g, ' ')
+    .trim();
   // A default or namespace import (or a bare side-effect import) uses the module as a whole.
   if (outside || !braces) names.push('*');
   return { specifier, names, typeOnly, line };
 }
 
 function pythonImport(text: string, line: number): ImportRef[] {
-  const flat = text.replace(/#[^\n]*/g, ' ').replace(/[()\\]/g, ' ').replace(/\s+/g, ' ').trim();
+  const flat = text
+    .replace(/#[^\n]*/g, ' ')
+    .replace(/[()\\]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   const from = /^from\s+(\S+)\s+import\s+(.+)$/.exec(flat);
   if (from) {
-    const names = from[2]!.split(',').map((p) => p.trim().split(/\s+as\s+/)[0]!.trim()).filter(Boolean);
+    const names = from[2]!
+      .split(',')
+      .map((p) =>
+        p
+          .trim()
+          .split(/\s+as\s+/)[0]!
+          .trim(),
+      )
+      .filter(Boolean);
     return [{ specifier: from[1]!, names, typeOnly: false, line }];
   }
   const plain = /^import\s+(.+)$/.exec(flat);
   if (!plain) return [];
   return plain[1]!
     .split(',')
-    .map((p) => p.trim().split(/\s+as\s+/)[0]!.trim())
+    .map((p) =>
+      p
+        .trim()
+        .split(/\s+as\s+/)[0]!
+        .trim(),
+    )
     .filter(Boolean)
     .map((specifier) => ({ specifier, names: ['*'], typeOnly: false, line }));
 }

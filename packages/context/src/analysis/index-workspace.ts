@@ -26,7 +26,11 @@ export type WorkspaceIndex = {
  * const { files, exclusions } = walkWorkspace(root);
  * const index = indexWorkspace(files, parse, exclusions);
  */
-export function indexWorkspace(files: readonly SourceFile[], parse: ParseFn, exclusions: readonly Exclusion[] = []): WorkspaceIndex {
+export function indexWorkspace(
+  files: readonly SourceFile[],
+  parse: ParseFn,
+  exclusions: readonly Exclusion[] = [],
+): WorkspaceIndex {
   const fileMap = new Map(files.map((f) => [f.path, f]));
   const exclusionMap = new Map(exclusions.map((e) => [e.path, e]));
   const paths = indexPaths([...fileMap.keys(), ...exclusionMap.keys()]);
@@ -39,7 +43,10 @@ export function indexWorkspace(files: readonly SourceFile[], parse: ParseFn, exc
     const language = file.language;
     imports.set(
       file.path,
-      analysis.imports.map((ref) => ({ ...ref, resolved: resolveImport(file.path, language, ref, paths).filter((p) => p !== file.path) })),
+      analysis.imports.map((ref) => ({
+        ...ref,
+        resolved: resolveImport(file.path, language, ref, paths).filter((p) => p !== file.path),
+      })),
     );
   }
   return { files: fileMap, analyses, imports, exclusions: exclusionMap, paths };

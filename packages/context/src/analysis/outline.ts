@@ -41,7 +41,12 @@ const JAVA_KINDS: Record<string, DeclarationKind> = {
   annotation_type_declaration: 'interface',
 };
 
-const FUNCTION_VALUES = new Set(['arrow_function', 'function_expression', 'function', 'generator_function']);
+const FUNCTION_VALUES = new Set([
+  'arrow_function',
+  'function_expression',
+  'function',
+  'generator_function',
+]);
 
 /**
  * Lists the declarations of a file in source order (top level and class members).
@@ -65,7 +70,9 @@ function tsStatements(container: SyntaxNode, source: string, out: Declaration[])
     let decl = child;
     let exported = false;
     if (child.type === 'export_statement') {
-      const inner = child.childForFieldName('declaration') ?? named(child).find((c) => TS_KINDS[c.type] || c.type.endsWith('_declaration'));
+      const inner =
+        child.childForFieldName('declaration') ??
+        named(child).find((c) => TS_KINDS[c.type] || c.type.endsWith('_declaration'));
       if (!inner) continue;
       decl = inner;
       exported = true;
@@ -74,12 +81,26 @@ function tsStatements(container: SyntaxNode, source: string, out: Declaration[])
   }
 }
 
-function tsDeclaration(decl: SyntaxNode, outer: SyntaxNode, exported: boolean, source: string, out: Declaration[]): void {
+function tsDeclaration(
+  decl: SyntaxNode,
+  outer: SyntaxNode,
+  exported: boolean,
+  source: string,
+  out: Declaration[],
+): void {
   const kind = TS_KINDS[decl.type];
   if (kind) {
     const name = nameOf(decl, source);
     if (!name) return;
-    const d: Declaration = { name, qualifiedName: name, kind, startIndex: outer.startIndex, endIndex: outer.endIndex, exported, bodies: [] };
+    const d: Declaration = {
+      name,
+      qualifiedName: name,
+      kind,
+      startIndex: outer.startIndex,
+      endIndex: outer.endIndex,
+      exported,
+      bodies: [],
+    };
     out.push(d);
     if (kind === 'function') pushBody(d, decl.childForFieldName('body'));
     if (kind === 'class') {
@@ -132,9 +153,15 @@ function pushBody(d: Declaration, body: SyntaxNode | null): void {
   if (body) d.bodies.push([body.startIndex, body.endIndex]);
 }
 
-function pythonBlock(block: SyntaxNode, source: string, out: Declaration[], parent: string | undefined): void {
+function pythonBlock(
+  block: SyntaxNode,
+  source: string,
+  out: Declaration[],
+  parent: string | undefined,
+): void {
   for (const child of named(block)) {
-    const def = child.type === 'decorated_definition' ? child.childForFieldName('definition') : child;
+    const def =
+      child.type === 'decorated_definition' ? child.childForFieldName('definition') : child;
     if (!def || (def.type !== 'function_definition' && def.type !== 'class_definition')) continue;
     const name = nameOf(def, source);
     const body = def.childForFieldName('body');
@@ -155,12 +182,18 @@ function pythonBlock(block: SyntaxNode, source: string, out: Declaration[], pare
     if (isClass) {
       const before = out.length;
       pythonBlock(body, source, out, qualifiedName);
-      for (const m of out.slice(before)) if (m.parent === qualifiedName && m.kind === 'method') d.bodies.push(...m.bodies);
+      for (const m of out.slice(before))
+        if (m.parent === qualifiedName && m.kind === 'method') d.bodies.push(...m.bodies);
     }
   }
 }
 
-function javaBody(container: SyntaxNode, source: string, out: Declaration[], parent: string | undefined): void {
+function javaBody(
+  container: SyntaxNode,
+  source: string,
+  out: Declaration[],
+  parent: string | undefined,
+): void {
   for (const child of named(container)) {
     const kind = JAVA_KINDS[child.type];
     if (kind) {
@@ -168,12 +201,25 @@ function javaBody(container: SyntaxNode, source: string, out: Declaration[], par
       const body = child.childForFieldName('body');
       if (!name || !body) continue;
       const qualifiedName = parent ? `${parent}.${name}` : name;
-      const d: Declaration = { name, qualifiedName, kind, startIndex: child.startIndex, endIndex: child.endIndex, exported: true, bodies: [], ...(parent ? { parent } : {}) };
+      const d: Declaration = {
+        name,
+        qualifiedName,
+        kind,
+        startIndex: child.startIndex,
+        endIndex: child.endIndex,
+        exported: true,
+        bodies: [],
+        ...(parent ? { parent } : {}),
+      };
       out.push(d);
       const before = out.length;
       javaBody(body, source, out, qualifiedName);
-      for (const m of out.slice(before)) if (m.parent === qualifiedName && m.kind === 'method') d.bodies.push(...m.bodies);
-    } else if (parent && (child.type === 'method_declaration' || child.type === 'constructor_declaration')) {
+      for (const m of out.slice(before))
+        if (m.parent === qualifiedName && m.kind === 'method') d.bodies.push(...m.bodies);
+    } else if (
+      parent &&
+      (child.type === 'method_declaration' || child.type === 'constructor_declaration')
+    ) {
       const name = nameOf(child, source);
       const body = child.childForFieldName('body');
       if (!name) continue;

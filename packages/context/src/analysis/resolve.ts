@@ -25,7 +25,8 @@ export function indexPaths(paths: Iterable<string>): PathIndex {
   const pythonModules = new Map<string, string[]>();
   const javaPackages = new Map<string, string[]>();
   const javaByName = new Map<string, string[]>();
-  const add = (m: Map<string, string[]>, k: string, v: string) => (m.get(k) ?? m.set(k, []).get(k)!).push(v);
+  const add = (m: Map<string, string[]>, k: string, v: string) =>
+    (m.get(k) ?? m.set(k, []).get(k)!).push(v);
   for (const p of all) {
     if (p.endsWith('.py') || p.endsWith('.pyi')) {
       const parts = p.replace(/\.pyi?$/, '').split('/');
@@ -59,7 +60,12 @@ const dirOf = (p: string) => p.slice(0, Math.max(0, p.lastIndexOf('/')));
  * Workspace files an import refers to; empty for external modules.
  * @example resolveImport('src/a.ts', 'typescript', { specifier: './b.js', ... }, index) // ['src/b.ts']
  */
-export function resolveImport(from: string, language: AstLanguage, ref: ImportRef, index: PathIndex): string[] {
+export function resolveImport(
+  from: string,
+  language: AstLanguage,
+  ref: ImportRef,
+  index: PathIndex,
+): string[] {
   if (language === 'python') return resolvePython(from, ref, index);
   if (language === 'java') return resolveJava(ref, index);
   if (!ref.specifier.startsWith('.')) return [];
@@ -67,7 +73,11 @@ export function resolveImport(from: string, language: AstLanguage, ref: ImportRe
   if (base === undefined) return [];
   // TypeScript's ESM convention: `./x.js` names the `./x.ts` source.
   const stem = base.replace(/\.(?:[cm]?js|jsx)$/, '');
-  const candidates = [base, ...ES_EXTENSIONS.map((e) => stem + e), ...ES_EXTENSIONS.map((e) => `${base}/index${e}`)];
+  const candidates = [
+    base,
+    ...ES_EXTENSIONS.map((e) => stem + e),
+    ...ES_EXTENSIONS.map((e) => `${base}/index${e}`),
+  ];
   const hit = candidates.find((c) => index.has(c));
   return hit ? [hit] : [];
 }
@@ -87,7 +97,9 @@ function resolvePython(from: string, ref: ImportRef, index: PathIndex): string[]
     const hits = index.pythonModules.get(dotted);
     if (!hits?.length) return undefined;
     // Prefer the candidate nearest the importing file (same top-level source root).
-    return [...hits].sort((a, b) => sharedPrefix(b, from) - sharedPrefix(a, from) || a.length - b.length)[0];
+    return [...hits].sort(
+      (a, b) => sharedPrefix(b, from) - sharedPrefix(a, from) || a.length - b.length,
+    )[0];
   };
   const module = tryModule(rest);
   if (module) out.add(module);
@@ -104,13 +116,16 @@ function resolveJava(ref: ImportRef, index: PathIndex): string[] {
   const parts = ref.specifier.split('.');
   if (ref.names[0] === '*') {
     const suffix = parts.join('/');
-    for (const [dir, files] of index.javaPackages) if (dir === suffix || dir.endsWith(`/${suffix}`)) return [...files];
+    for (const [dir, files] of index.javaPackages)
+      if (dir === suffix || dir.endsWith(`/${suffix}`)) return [...files];
     return [];
   }
   // `import a.b.C;` or `import static a.b.C.member;`: the longest prefix that names a file wins.
   for (let n = parts.length; n >= 2; n--) {
     const suffix = `${parts.slice(0, n).join('/')}.java`;
-    const hit = index.javaByName.get(`${parts[n - 1]}.java`)?.find((f) => f === suffix || f.endsWith(`/${suffix}`));
+    const hit = index.javaByName
+      .get(`${parts[n - 1]}.java`)
+      ?.find((f) => f === suffix || f.endsWith(`/${suffix}`));
     if (hit) return [hit];
   }
   return [];

@@ -15,8 +15,14 @@ export type SyntaxNode = {
   readonly hasError: boolean;
 };
 
-/** Parses source text and returns the root node; the one entry point into Tree-sitter. */
-export type ParseFn = (language: AstLanguage, text: string) => SyntaxNode;
+/** A parsed file. `delete` frees a tree that lives outside the JS heap (web-tree-sitter's WebAssembly memory). */
+export type ParsedTree = { readonly rootNode: SyntaxNode; delete?(): void };
+
+/**
+ * Parses source text; the one entry point into Tree-sitter. `@iama/syntax`'s `parse` is one.
+ * @example const parse: ParseFn = (await import('@iama/syntax')).parse
+ */
+export type ParseFn = (language: AstLanguage, text: string) => ParsedTree;
 
 /** @example named(root).filter((n) => n.type === 'import_statement') */
 export function named(node: SyntaxNode): SyntaxNode[] {
@@ -24,4 +30,5 @@ export function named(node: SyntaxNode): SyntaxNode[] {
 }
 
 /** Text of a node within the source it was parsed from. */
-export const textOf = (source: string, node: SyntaxNode) => source.slice(node.startIndex, node.endIndex);
+export const textOf = (source: string, node: SyntaxNode) =>
+  source.slice(node.startIndex, node.endIndex);
