@@ -38,6 +38,34 @@ export type SubscriptionResponse = z.infer<typeof subscriptionResponseSchema>;
 
 const used = () => z.int().nonnegative();
 
+const percent = () => z.int().min(0).max(100);
+/** V1-FR-SUB-003 display policy: percentages and the typical-refactors proxy; credits for the expand view only. */
+export const usageDisplaySchema = z.strictObject({
+  tier: tierSchema,
+  monthly: z
+    .strictObject({
+      used_percent: percent(),
+      remaining_percent: percent(),
+      typical_refactors_remaining: used(),
+      remaining_credits: used(),
+      watermarks_crossed: z.array(percent()),
+      reset_at: isoDateTime(),
+    })
+    .nullable(),
+  daily: z.strictObject({
+    jobs_started: used(),
+    job_limit: limit(),
+    jobs_remaining: limit(),
+    reset_at: isoDateTime(),
+  }),
+  add_on: z.strictObject({
+    active_percent: z.union([z.literal(0), z.literal(25), z.literal(50)]),
+    available: z.boolean(),
+    action: z.enum(['BUY_ADD_ON', 'UPGRADE_TO_PRO', 'UPGRADE_TO_PLUS', 'CONTACT_SALES']),
+  }),
+  watermarks_recorded: z.array(percent()),
+});
+
 /** `UsageSummary`, also embedded in the admin user 360 view (§6). */
 export const usageSummarySchema = z.strictObject({
   cycle_start: isoDateTime(),
@@ -50,6 +78,8 @@ export const usageSummarySchema = z.strictObject({
   phase_2: z.strictObject({ used: used(), limit: limit() }),
   phase_3: z.strictObject({ used: used(), limit: limit() }),
   last_updated: isoDateTime(),
+  /** Addition (docs/api/ADDITIONS.md; V1-FR-SUB-003, V1-FR-BIL-003, V1-FR-PAY-006): display figures. */
+  display: usageDisplaySchema.optional(),
 });
 export type UsageSummary = z.infer<typeof usageSummarySchema>;
 
