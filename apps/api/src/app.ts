@@ -12,6 +12,7 @@ import type { AuthOptions } from './auth/config';
 import { genReqId, registerRequestId } from './plugins/request-id';
 import { healthRoutes } from './routes/health';
 import { healthProbeRoutes } from './routes/health-probe';
+import { operatorSurface, type OperatorOptions } from './routes/admin';
 import { jobRoutes, type JobRoutesOptions } from './routes/jobs';
 
 export type AppDeps = {
@@ -19,17 +20,23 @@ export type AppDeps = {
   temporal: Client;
   taskQueue: string;
   healthProbeEnabled: boolean;
+  /** Operator API, support and telemetry settings; defaults from the environment. */
+  operator?: OperatorOptions;
   /** Job API and live stream settings (LISTEN connection, keep-alive, workflow policy overrides). */
   jobs?: JobRoutesOptions;
   /** Keys, token lifetimes, OAuth providers, auth rate limits; defaults from the environment. */
   auth?: AuthOptions;
 };
 
-export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logger'] = false): Promise<FastifyInstance> {
+export async function buildApp(
+  deps: AppDeps,
+  logger: FastifyServerOptions['logger'] = false,
+): Promise<FastifyInstance> {
   const app = Fastify({ logger, genReqId });
   registerRequestId(app);
   registerErrorHandling(app);
   await app.register(authPlugin, { db: deps.db, auth: deps.auth });
+  await app.register(operatorSurface, { db: deps.db, operator: deps.operator });
   await app.register(healthRoutes, deps);
   if (deps.healthProbeEnabled) await app.register(healthProbeRoutes, deps);
   await app.register(jobRoutes, deps);
