@@ -43,6 +43,12 @@ export const paymentWebhookBodySchema = z.looseObject({
 });
 export type PaymentWebhookBody = z.infer<typeof paymentWebhookBodySchema>;
 
+/** Addition (docs/api/ADDITIONS.md; V1-FR-SUB-003/004, PRD V1 §9.10): add-on checkout, Pro and Max only. */
+export const addOnCheckoutRequestSchema = z.strictObject({
+  add_on_percent: z.union([z.literal(25), z.literal(50)]),
+});
+export type AddOnCheckoutRequest = z.infer<typeof addOnCheckoutRequestSchema>;
+
 export const usageReportResponseSchema = z.strictObject({
   period_start: isoDateTime(),
   period_end: isoDateTime(),
@@ -75,6 +81,18 @@ export const billingEndpoints = [
     requirementIds: ['V1-FR-PAY-005', 'V1-FR-PAY-001'],
     request: { body: checkoutRequestSchema },
     responses: { 200: checkoutResponseSchema },
+  }),
+  defineEndpoint({
+    id: 'billing.addOnCheckout',
+    method: 'POST',
+    path: '/api/v1/billing/add-on',
+    auth: 'user',
+    summary: 'Checkout session for a +25% / +50% add-on (Pro and Max)',
+    source: 'ADDITIONS.md',
+    requirementIds: ['V1-FR-SUB-004', 'V1-FR-SUB-005', 'V1-FR-BIL-003'],
+    request: { body: addOnCheckoutRequestSchema },
+    responses: { 200: checkoutResponseSchema },
+    errors: ['ENTITLEMENT_DENIED'],
   }),
   defineEndpoint({
     id: 'billing.paymentWebhook',
