@@ -1,0 +1,98 @@
+/**
+ * @module Where symbolic text goes and how it is laid out: the symbol's indentation, whole-line
+ * deletion and re-basing model text onto that indentation (docs/patch/decisions.md, decision 5).
+ * All offsets are UTF-16 code units of the base text.
+ */
+import { type Eol, withEol } from '../text/lines';
+
+const isBlank = (s: string) => /^[ \t]*$/.test(s);
+
+/** Offset of the start of the line containing `offset`. */
+export function lineStart(text: string, offset: number): number {
+  const lf = text.lastIndexOf('\n', offset - 1);
+  const cr = text.lastIndexOf('\r', offset - 1);
+  return Math.max(lf, cr) + 1;
+}
+
+/** Offset of the end of the line containing `offset`, before its terminator. */
+export function lineEnd(text: string, offset: number): number {
+  for (let i = offset; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) return i;
+  }
+  return text.length;
+}
+
+/** Offset just past the terminator of the line ending at `end` (a line end). */
+function pastTerminator(text: string, end: number): number {
+  if (text.startsWith('\r\n', end)) return end + 2;
+  return end < text.length ? end + 1 : end;
+}
+
+/**
+ * Leading whitespace of the line holding `offset`: the indentation the symbol's siblings share.
+ * @example indentAt('class A {\n  m() {}\n}', 12) // '  '
+ */
+export function indentAt(text: string, offset: number): string {
+  const start = lineStart(text, offset);
+  return /^[ \t]*/.exec(text.slice(start, offset))![0];
+}
+
+/**
+ * The range `delete_symbol` removes: the node, widened to whole lines when nothing else shares
+ * them, plus one blank line so that no double gap is left between its neighbours and no gap is
+ * left before the end of the enclosing block or file.
+ */
+export function deletionRange(
+  text: string,
+  start: number,
+  end: number,
+): { start: number; end: number } {
+  const ls = lineStart(text, start);
+  const le = lineEnd(text, end);
+  if (!isBlank(text.slice(ls, start)) || !isBlank(text.slice(end, le))) return { start, end };
+  const to = pastTerminator(text, le);
+  const prevStart = ls === 0 ? 0 : lineStart(text, ls - 1);
+  const prevBlank = ls === 0 || isBlank(stripEol(text.slice(prevStart, ls)));
+  if (!prevBlank) return { start: ls, end: to };
+  const next = text.slice(to, lineEnd(text, to));
+  if (to < text.length && isBlank(next))
+    return { start: ls, end: pastTerminator(text, lineEnd(text, to)) };
+  const closesBlock = to >= text.length || leadingWhitespace(next).length < start - ls;
+  return { start: closesBlock && ls > 0 ? prevStart : ls, end: to };
+}
+
+const stripEol = (line: string) => line.replace(/\r?\n$|\r$/, '');
+const leadingWhitespace = (line: string) => /^[ \t]*/.exec(line)![0];
+
+/**
+ * Lays model text out at `indent`: leading and trailing blank lines go, the first line's own
+ * indentation is replaced by `indent` on every following line that starts with it (so a body
+ * written at column 0 or copied with its original indentation both land right), lines indented
+ * less than the first (e.g. inside a multi-line string) are left as written, and line breaks
+ * follow the file. The first line gets no indentation: the caller places it.
+ * @example fitToIndent('m() {\n  return 1;\n}\n', '  ', '\n') // 'm() {\n    return 1;\n  }'
+ */
+export function fitToIndent(body: string, indent: string, eol: Eol): string {
+  const lines = body.replace(/\r\n?/g, '\n').split('\n');
+  while (lines.length > 1 && isBlank(lines[lines.length - 1]!)) lines.pop();
+  while (lines.length > 1 && isBlank(lines[0]!)) lines.shift();
+  const firstIndent = /^[ \t]*/.exec(lines[0]!)![0];
+  const out = lines.map((line, i) => {
+    if (i === 0) return line.slice(firstIndent.length);
+    if (isBlank(line) || !line.startsWith(firstIndent)) return line;
+    return indent + line.slice(firstIndent.length);
+  });
+  return withEol(out.join('\n'), eol);
+}
+
+/**
+ * Number of blank lines a model put before inserted content: kept, as the separation it asked for.
+ * @example leadingBlankLines('\n\nfunction g() {}') // 2
+ */
+export function leadingBlankLines(body: string): number {
+  const lines = body.replace(/\r\n?/g, '\n').split('\n');
+  let n = 0;
+  while (n < lines.length - 1 && isBlank(lines[n]!)) n++;
+  return n;
+}
