@@ -4,7 +4,15 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { confidenceScore, confidenceThresholdsFromConfig, countTokens, fastPassEstimate, fitToCap, modeFor, type Slice } from '../src/index';
+import {
+  confidenceScore,
+  confidenceThresholdsFromConfig,
+  countTokens,
+  fastPassEstimate,
+  fitToCap,
+  modeFor,
+  type Slice,
+} from '../src/index';
 
 void test('V1-FR-CTX-004: the fast pass is the tiktoken-class count times 2.2, rounded up', () => {
   const text = 'export function add(a: number, b: number): number {\n  return a + b;\n}\n';
@@ -14,13 +22,51 @@ void test('V1-FR-CTX-004: the fast pass is the tiktoken-class count times 2.2, r
 
 const body = (n: number) => `{\n${'  total += compute(value, index);\n'.repeat(n)}}`;
 const slice = (over: Partial<Slice> & Pick<Slice, 'id' | 'role'>): Slice => ({
-  path: over.id.split('#')[0]!, text: '', critical: false, complete: true, pruned: false, depth: 1, reasons: [], ...over,
+  path: over.id.split('#')[0]!,
+  text: '',
+  critical: false,
+  complete: true,
+  pruned: false,
+  depth: 1,
+  reasons: [],
+  ...over,
 });
-const target = slice({ id: 'src/service.ts', role: 'target', critical: true, depth: 0, text: `export function run() ${body(20)}`, reasons: [{ kind: 'target' }] });
-const spec = slice({ id: 'spec:sdd', role: 'spec', critical: true, depth: 0, text: 'Given a cart\nWhen checkout\nThen total is kept', reasons: [{ kind: 'spec' }] });
-const type = slice({ id: 'src/types.ts#Cart', role: 'dependency', critical: true, text: 'export interface Cart { items: string[] }' });
-const near = slice({ id: 'src/repo.ts#load', role: 'dependency', depth: 1, text: `export function load() ${body(60)}`, prunedText: 'export function load() { /* body omitted */ }' });
-const far = slice({ id: 'src/util.ts#compute', role: 'dependency', depth: 2, text: `export function compute() ${body(60)}`, prunedText: 'export function compute() { /* body omitted */ }' });
+const target = slice({
+  id: 'src/service.ts',
+  role: 'target',
+  critical: true,
+  depth: 0,
+  text: `export function run() ${body(20)}`,
+  reasons: [{ kind: 'target' }],
+});
+const spec = slice({
+  id: 'spec:sdd',
+  role: 'spec',
+  critical: true,
+  depth: 0,
+  text: 'Given a cart\nWhen checkout\nThen total is kept',
+  reasons: [{ kind: 'spec' }],
+});
+const type = slice({
+  id: 'src/types.ts#Cart',
+  role: 'dependency',
+  critical: true,
+  text: 'export interface Cart { items: string[] }',
+});
+const near = slice({
+  id: 'src/repo.ts#load',
+  role: 'dependency',
+  depth: 1,
+  text: `export function load() ${body(60)}`,
+  prunedText: 'export function load() { /* body omitted */ }',
+});
+const far = slice({
+  id: 'src/util.ts#compute',
+  role: 'dependency',
+  depth: 2,
+  text: `export function compute() ${body(60)}`,
+  prunedText: 'export function compute() { /* body omitted */ }',
+});
 const all = [spec, target, type, near, far];
 const total = (xs: Slice[]) => xs.reduce((a, s) => a + fastPassEstimate(s.text), 0);
 
@@ -35,7 +81,10 @@ void test('V1-FR-CTX-004 / §17 group 12: over the cap, the farthest dependency 
   const cap = total(all) - 10;
   const r = await fitToCap(all, { contextCapTokens: cap });
   assert.ok(r.ok);
-  assert.deepEqual(r.report.pruned.map((p) => p.sliceId), ['src/util.ts#compute']);
+  assert.deepEqual(
+    r.report.pruned.map((p) => p.sliceId),
+    ['src/util.ts#compute'],
+  );
   assert.ok(r.report.tokensAfter <= cap && r.report.tokensBefore > cap);
   const byId = new Map(r.slices.map((s) => [s.id, s]));
   assert.equal(byId.get('src/service.ts')!.text, target.text);
@@ -52,7 +101,10 @@ void test('V1-FR-CTX-005: still over the cap after pruning → CONTEXT_CAP_EXCEE
   assert.equal(r.error.code, 'CONTEXT_CAP_EXCEEDED');
   assert.match(r.error.guidance, /Narrow the selection/);
   assert.equal(r.error.detail.capTokens, cap);
-  assert.deepEqual(r.error.detail.largestTargets.map((t) => t.path), ['src/service.ts']);
+  assert.deepEqual(
+    r.error.detail.largestTargets.map((t) => t.path),
+    ['src/service.ts'],
+  );
   assert.equal(r.report.pruned.length, 2);
 });
 
@@ -73,8 +125,14 @@ void test('V1-FR-CTX-004: the precise per-model hook decides when the fast pass 
 
 void test('PRD V1 §5.1: confidence = round((0.40·parse + 0.35·symbol + 0.25·snippet) × 100) with its components', () => {
   assert.equal(confidenceScore({ parseRate: 1, symbolRate: 1, snippetCompleteness: 1 }).score, 100);
-  assert.equal(confidenceScore({ parseRate: 1, symbolRate: 0.5, snippetCompleteness: 1 }).score, 83);
-  assert.equal(confidenceScore({ parseRate: 0.5, symbolRate: 0, snippetCompleteness: 0 }).score, 20);
+  assert.equal(
+    confidenceScore({ parseRate: 1, symbolRate: 0.5, snippetCompleteness: 1 }).score,
+    83,
+  );
+  assert.equal(
+    confidenceScore({ parseRate: 0.5, symbolRate: 0, snippetCompleteness: 0 }).score,
+    20,
+  );
   const s = confidenceScore({ parseRate: 0.25, symbolRate: 0.2, snippetCompleteness: 0.1 });
   assert.equal(s.score, 20); // 10 + 7 + 2.5 = 19.5 → 20
   assert.deepEqual(s.components, { parseRate: 0.25, symbolRate: 0.2, snippetCompleteness: 0.1 });
@@ -88,6 +146,12 @@ void test('PRD V1 §5.1: thresholds — ≥40 AST_SYMBOLIC, 20–39 BLACK_BOX, <
   assert.equal(modeFor(19), 'EXACT_SEARCH_REPLACE');
   const t = confidenceThresholdsFromConfig(60);
   assert.deepEqual(t, { astSymbolic: 60, exactSearchReplaceOnly: 20 });
-  assert.equal(confidenceScore({ parseRate: 1, symbolRate: 0.5, snippetCompleteness: 0 }, t).mode, 'BLACK_BOX');
-  assert.deepEqual(confidenceThresholdsFromConfig(10), { astSymbolic: 10, exactSearchReplaceOnly: 10 });
+  assert.equal(
+    confidenceScore({ parseRate: 1, symbolRate: 0.5, snippetCompleteness: 0 }, t).mode,
+    'BLACK_BOX',
+  );
+  assert.deepEqual(confidenceThresholdsFromConfig(10), {
+    astSymbolic: 10,
+    exactSearchReplaceOnly: 10,
+  });
 });

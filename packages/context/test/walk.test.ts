@@ -15,7 +15,13 @@ const FIXTURE = join(import.meta.dirname, 'fixtures', 'ws-ignore');
 /** Records every path the walker touches through node:fs. */
 function spyOnFs(): { touched: string[]; restore: () => void } {
   const touched: string[] = [];
-  for (const name of ['readFileSync', 'lstatSync', 'readdirSync', 'statSync', 'openSync'] as const) {
+  for (const name of [
+    'readFileSync',
+    'lstatSync',
+    'readdirSync',
+    'statSync',
+    'openSync',
+  ] as const) {
     const original = fs[name] as (...args: unknown[]) => unknown;
     mock.method(fs, name, (...args: unknown[]) => {
       touched.push(`${name}:${String(args[0])}`);
@@ -50,7 +56,10 @@ void test('V1-FR-SEC-004: ignored paths are reported but never opened, listed or
   } finally {
     spy.restore();
   }
-  assert.deepEqual(snapshot.files.map((f) => f.path), ['src/a.ts']);
+  assert.deepEqual(
+    snapshot.files.map((f) => f.path),
+    ['src/a.ts'],
+  );
   const byReason = Object.fromEntries(snapshot.exclusions.map((e) => [e.path, e.reason]));
   assert.deepEqual(byReason, {
     'debug.log': 'IGNORED_BY_IAMAIGNORE',
@@ -75,12 +84,21 @@ void test('V1-FR-SEC-004: an explicit selection inside an ignored directory is r
   } finally {
     spy.restore();
   }
-  assert.deepEqual(snapshot.files.map((f) => f.path), ['src/a.ts']);
+  assert.deepEqual(
+    snapshot.files.map((f) => f.path),
+    ['src/a.ts'],
+  );
   assert.deepEqual(
     snapshot.exclusions.map((e) => [e.path, e.reason]),
-    [['../outside.ts', 'NOT_FOUND'], ['private/notes.ts', 'IGNORED_BY_IAMAIGNORE']],
+    [
+      ['../outside.ts', 'NOT_FOUND'],
+      ['private/notes.ts', 'IGNORED_BY_IAMAIGNORE'],
+    ],
   );
-  assert.deepEqual(spy.touched.filter((p) => p.includes('private')), []);
+  assert.deepEqual(
+    spy.touched.filter((p) => p.includes('private')),
+    [],
+  );
 });
 
 void test('V1-FR-CTX-007 / §17 group 25: binaries, bundles and credential files in a workspace never reach the file list', () => {
@@ -95,7 +113,10 @@ void test('V1-FR-CTX-007 / §17 group 25: binaries, bundles and credential files
     fs.writeFileSync(join(root, 'Main.class'), Buffer.from([0xca, 0xfe, 0xba, 0xbe]));
     fs.symlinkSync('/etc/hostname', join(root, 'src/link.py'));
     const { files, exclusions } = walkWorkspace(root);
-    assert.deepEqual(files.map((f) => f.path), ['src/ok.py']);
+    assert.deepEqual(
+      files.map((f) => f.path),
+      ['src/ok.py'],
+    );
     assert.deepEqual(
       exclusions.map((e) => [e.path, e.reason]),
       [

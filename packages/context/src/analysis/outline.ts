@@ -26,6 +26,8 @@ export type Declaration = {
 const TS_KINDS: Record<string, DeclarationKind> = {
   function_declaration: 'function',
   generator_function_declaration: 'function',
+  // Overload signatures: part of the interface, and they make the name an ambiguous anchor.
+  function_signature: 'function',
   class_declaration: 'class',
   abstract_class_declaration: 'class',
   interface_declaration: 'interface',
@@ -40,6 +42,13 @@ const JAVA_KINDS: Record<string, DeclarationKind> = {
   record_declaration: 'class',
   annotation_type_declaration: 'interface',
 };
+
+/** Methods with a body and bodiless overload / abstract signatures, as `@iama/syntax` lists them. */
+const CLASS_MEMBERS = new Set([
+  'method_definition',
+  'method_signature',
+  'abstract_method_signature',
+]);
 
 const FUNCTION_VALUES = new Set([
   'arrow_function',
@@ -106,11 +115,11 @@ function tsDeclaration(
     if (kind === 'class') {
       const body = decl.childForFieldName('body');
       for (const member of body ? named(body) : []) {
-        if (member.type !== 'method_definition') continue;
+        if (!CLASS_MEMBERS.has(member.type)) continue;
         const mname = nameOf(member, source);
         const mbody = member.childForFieldName('body');
-        if (!mname || !mbody) continue;
-        d.bodies.push([mbody.startIndex, mbody.endIndex]);
+        if (!mname) continue;
+        if (mbody) d.bodies.push([mbody.startIndex, mbody.endIndex]);
         out.push({
           name: mname,
           qualifiedName: `${name}.${mname}`,
@@ -118,7 +127,7 @@ function tsDeclaration(
           startIndex: member.startIndex,
           endIndex: member.endIndex,
           exported,
-          bodies: [[mbody.startIndex, mbody.endIndex]],
+          bodies: mbody ? [[mbody.startIndex, mbody.endIndex]] : [],
           parent: name,
         });
       }

@@ -6,7 +6,13 @@
 import type { AstLanguage } from '../filters/language';
 import { isAstLanguage } from '../filters/language';
 import { anchorStats } from '../analysis/analyze-file';
-import { confidenceScore, rate, type ConfidenceMode, type ConfidenceScore, type ConfidenceThresholds } from '../analysis/confidence';
+import {
+  confidenceScore,
+  rate,
+  type ConfidenceMode,
+  type ConfidenceScore,
+  type ConfidenceThresholds,
+} from '../analysis/confidence';
 import type { WorkspaceIndex } from '../analysis/index-workspace';
 import { evaluateSecretGate, type SecretWaiver } from '../secrets/gate';
 import { scanSecrets, type SecretFinding } from '../secrets/scan';
@@ -17,7 +23,12 @@ import { buildManifest, type ContextManifest } from './manifest';
 import type { Slice } from './slice';
 
 /** Languages whose `AST_SYMBOLIC` edits passed PRD V1 §20 PoC #2 (the patch engine's set). */
-export const DEFAULT_AST_SYMBOLIC_LANGUAGES: readonly AstLanguage[] = ['typescript', 'tsx', 'javascript', 'python'];
+export const DEFAULT_AST_SYMBOLIC_LANGUAGES: readonly AstLanguage[] = [
+  'typescript',
+  'tsx',
+  'javascript',
+  'python',
+];
 
 export type BuildContextInput = {
   index: WorkspaceIndex;
@@ -34,9 +45,13 @@ export type BuildContextInput = {
   astSymbolicLanguages?: readonly AstLanguage[];
 };
 
-export type ModeReason = 'SCORE' | 'LANGUAGE_WITHOUT_TREE_SITTER' | 'AST_SYMBOLIC_NOT_VALIDATED_FOR_LANGUAGE';
+export type ModeReason =
+  'SCORE' | 'LANGUAGE_WITHOUT_TREE_SITTER' | 'AST_SYMBOLIC_NOT_VALIDATED_FOR_LANGUAGE';
 
-export type ContextConfidence = ConfidenceScore & { editMode: ConfidenceMode; modeReason: ModeReason };
+export type ContextConfidence = ConfidenceScore & {
+  editMode: ConfidenceMode;
+  modeReason: ModeReason;
+};
 
 export type ContextPackage = {
   slices: Slice[];
@@ -48,12 +63,28 @@ export type ContextPackage = {
 };
 
 export type ContextError =
-  | { code: 'TARGET_NOT_AVAILABLE'; message: string; guidance: string; detail: { targets: Array<{ path: string; reason: string }> } }
-  | { code: 'SECRET_DETECTED'; message: string; guidance: string; detail: { findings: SecretFinding[] } }
-  | { code: 'CONTEXT_DEPENDENCY_MISSING'; message: string; guidance: string; detail: { missing: MissingDependency[] } }
+  | {
+      code: 'TARGET_NOT_AVAILABLE';
+      message: string;
+      guidance: string;
+      detail: { targets: Array<{ path: string; reason: string }> };
+    }
+  | {
+      code: 'SECRET_DETECTED';
+      message: string;
+      guidance: string;
+      detail: { findings: SecretFinding[] };
+    }
+  | {
+      code: 'CONTEXT_DEPENDENCY_MISSING';
+      message: string;
+      guidance: string;
+      detail: { missing: MissingDependency[] };
+    }
   | ContextCapError;
 
-export type BuildContextResult = { ok: true; context: ContextPackage } | { ok: false; error: ContextError };
+export type BuildContextResult =
+  { ok: true; context: ContextPackage } | { ok: false; error: ContextError };
 
 /**
  * Builds the context package for one model request, or the reason it must not be sent.
@@ -70,27 +101,40 @@ export async function buildContext(input: BuildContextInput): Promise<BuildConte
   if (unavailable.length || input.targets.length === 0) {
     return fail({
       code: 'TARGET_NOT_AVAILABLE',
-      message: input.targets.length ? `${unavailable.length} selected target(s) cannot be sent.` : 'No target selected.',
-      guidance: 'Select source files that are not ignored, generated, minified, binary or over the size limit.',
+      message: input.targets.length
+        ? `${unavailable.length} selected target(s) cannot be sent.`
+        : 'No target selected.',
+      guidance:
+        'Select source files that are not ignored, generated, minified, binary or over the size limit.',
       detail: { targets: unavailable },
     });
   }
 
   const expansion = expandDependencies(index, input.targets, input.maxDepth ?? 2);
   const specSlices: Slice[] = (input.spec ?? []).map((s) => ({
-    id: `spec:${s.name}`, path: `spec:${s.name}`, role: 'spec', text: s.text, critical: true, complete: true, pruned: false, depth: 0, reasons: [{ kind: 'spec' }],
+    id: `spec:${s.name}`,
+    path: `spec:${s.name}`,
+    role: 'spec',
+    text: s.text,
+    critical: true,
+    complete: true,
+    pruned: false,
+    depth: 0,
+    reasons: [{ kind: 'spec' }],
   }));
 
   // V1-FR-SEC-003: every file that contributes any slice is scanned whole, and the spec text too.
   const findings: SecretFinding[] = [];
-  for (const path of new Set(expansion.slices.map((s) => s.path))) findings.push(...scanSecrets(path, index.files.get(path)!.text));
+  for (const path of new Set(expansion.slices.map((s) => s.path)))
+    findings.push(...scanSecrets(path, index.files.get(path)!.text));
   for (const s of specSlices) findings.push(...scanSecrets(s.path, s.text));
   const gate = evaluateSecretGate(findings, input.secretWaivers);
   if (gate.blocked) {
     return fail({
       code: 'SECRET_DETECTED',
       message: `${gate.unresolved.length} possible secret(s) found in files that would be uploaded.`,
-      guidance: 'Remove the secrets (use environment variables), or add the files to .iamaignore. Heuristic findings can be marked as false positives.',
+      guidance:
+        'Remove the secrets (use environment variables), or add the files to .iamaignore. Heuristic findings can be marked as false positives.',
       detail: { findings: gate.unresolved },
     });
   }
@@ -101,7 +145,8 @@ export async function buildContext(input: BuildContextInput): Promise<BuildConte
     return fail({
       code: 'CONTEXT_DEPENDENCY_MISSING',
       message: `${critical.length} source dependency file(s) of the selection are ignored or filtered out.`,
-      guidance: 'Include the listed files (adjust .iamaignore) or choose targets that do not depend on them.',
+      guidance:
+        'Include the listed files (adjust .iamaignore) or choose targets that do not depend on them.',
       detail: { missing: critical },
     });
   }
@@ -113,10 +158,22 @@ export async function buildContext(input: BuildContextInput): Promise<BuildConte
   if (!fit.ok) return fail(fit.error);
 
   const confidence = scoreConfidence(input, fit.slices);
-  const manifest = buildManifest(fit.slices, input.targets, expansion.missingSymbols, fit.report, confidence);
+  const manifest = buildManifest(
+    fit.slices,
+    input.targets,
+    expansion.missingSymbols,
+    fit.report,
+    confidence,
+  );
   return {
     ok: true,
-    context: { slices: fit.slices, manifest, confidence, pruning: fit.report, fastPassTokens: manifest.fastPassTokens },
+    context: {
+      slices: fit.slices,
+      manifest,
+      confidence,
+      pruning: fit.report,
+      fastPassTokens: manifest.fastPassTokens,
+    },
   };
 }
 
@@ -134,7 +191,8 @@ function scoreConfidence(input: BuildContextInput, slices: readonly Slice[]): Co
       modeReason = 'LANGUAGE_WITHOUT_TREE_SITTER';
       continue;
     }
-    if (!symbolic.includes(language) && modeReason === 'SCORE') modeReason = 'AST_SYMBOLIC_NOT_VALIDATED_FOR_LANGUAGE';
+    if (!symbolic.includes(language) && modeReason === 'SCORE')
+      modeReason = 'AST_SYMBOLIC_NOT_VALIDATED_FOR_LANGUAGE';
     const a = index.analyses.get(t)!;
     astTargets++;
     if (a.parsedCleanly) clean++;
@@ -152,7 +210,11 @@ function scoreConfidence(input: BuildContextInput, slices: readonly Slice[]): Co
     },
     input.confidenceThresholds,
   );
-  return { ...score, editMode: modeReason === 'SCORE' ? score.mode : 'EXACT_SEARCH_REPLACE', modeReason };
+  return {
+    ...score,
+    editMode: modeReason === 'SCORE' ? score.mode : 'EXACT_SEARCH_REPLACE',
+    modeReason,
+  };
 }
 
 const fail = (error: ContextError): BuildContextResult => ({ ok: false, error });

@@ -10,7 +10,13 @@ import { signatureText } from '../analysis/outline';
 import type { WorkspaceIndex } from '../analysis/index-workspace';
 import type { InclusionReason, Slice } from './slice';
 
-export type MissingDependency = { from: string; specifier: string; line: number; path: string; reason: string };
+export type MissingDependency = {
+  from: string;
+  specifier: string;
+  line: number;
+  path: string;
+  reason: string;
+};
 export type MissingSymbol = { path: string; symbol: string; by: string };
 
 export type Expansion = {
@@ -19,7 +25,13 @@ export type Expansion = {
   missingSymbols: MissingSymbol[];
 };
 
-type Need = { path: string; name: string; depth: number; reason: InclusionReason; typeOnly: boolean };
+type Need = {
+  path: string;
+  name: string;
+  depth: number;
+  reason: InclusionReason;
+  typeOnly: boolean;
+};
 
 const TYPE_KINDS = new Set(['interface', 'type', 'enum', 'class']);
 const IDENT = /[A-Za-z_$][\w$]*/g;
@@ -28,7 +40,11 @@ const IDENT = /[A-Za-z_$][\w$]*/g;
  * @example expandDependencies(index, ['src/service.ts'], 2).slices.map((s) => s.id)
  * // ['src/service.ts', 'src/repo.ts#Repo', 'src/types.ts#User']
  */
-export function expandDependencies(index: WorkspaceIndex, targets: readonly string[], maxDepth = 2): Expansion {
+export function expandDependencies(
+  index: WorkspaceIndex,
+  targets: readonly string[],
+  maxDepth = 2,
+): Expansion {
   const targetSet = new Set(targets);
   const slices = new Map<string, Slice>();
   const missingDependencies: MissingDependency[] = [];
@@ -64,11 +80,15 @@ export function expandDependencies(index: WorkspaceIndex, targets: readonly stri
     const analysis = index.analyses.get(need.path);
     if (!file || !analysis) continue;
     const topLevel = analysis.declarations.filter((d) => !d.parent);
-    const chosen = need.name === '*' ? topLevel.filter((d) => d.exported) : topLevel.filter((d) => d.name === need.name);
+    const chosen =
+      need.name === '*'
+        ? topLevel.filter((d) => d.exported)
+        : topLevel.filter((d) => d.name === need.name);
     if (chosen.length === 0) {
       if (need.name === '*' || !followReexport(need)) {
         if (need.name === '*' && topLevel.length === 0) addWholeFile(need);
-        else if (need.name !== '*' && need.name !== 'default') missingSymbols.push({ path: need.path, symbol: need.name, by: byOf(need.reason) });
+        else if (need.name !== '*' && need.name !== 'default')
+          missingSymbols.push({ path: need.path, symbol: need.name, by: byOf(need.reason) });
       }
       continue;
     }
@@ -87,16 +107,30 @@ export function expandDependencies(index: WorkspaceIndex, targets: readonly stri
       for (const dep of ref.resolved) {
         const excluded = index.exclusions.get(dep);
         if (excluded) {
-          missingDependencies.push({ from: path, specifier: ref.specifier, line: ref.line, path: dep, reason: excluded.reason });
+          missingDependencies.push({
+            from: path,
+            specifier: ref.specifier,
+            line: ref.line,
+            path: dep,
+            reason: excluded.reason,
+          });
           continue;
         }
         for (const name of ref.names) {
           // Beyond the targets, follow only names the included slices actually use.
           if (usedNames && !usedNames.has('*') && name !== '*' && !usedNames.has(name)) continue;
           if (usedNames && !usedNames.has('*') && name === '*') continue;
+          // Python `from pkg import mod`: `mod` is the submodule file itself, used as a whole.
+          let wanted = name;
+          if (name !== '*' && ref.resolved.some((p) => isPythonSubmodule(p, name))) {
+            if (!isPythonSubmodule(dep, name)) continue;
+            wanted = '*';
+          }
           const reason: InclusionReason =
-            name === '*' ? { kind: 'imported-module', by: path, depth } : { kind: 'imported-symbol', by: path, symbol: name, depth };
-          queue.push({ path: dep, name, depth, reason, typeOnly: ref.typeOnly });
+            wanted === '*'
+              ? { kind: 'imported-module', by: path, depth }
+              : { kind: 'imported-symbol', by: path, symbol: name, depth };
+          queue.push({ path: dep, name: wanted, depth, reason, typeOnly: ref.typeOnly });
         }
       }
     }
@@ -106,9 +140,19 @@ export function expandDependencies(index: WorkspaceIndex, targets: readonly stri
   function recordMissing(from: string, specifier: string, line: number): void {
     if (!specifier.startsWith('.')) return;
     const dir = from.slice(0, Math.max(0, from.lastIndexOf('/')));
-    const base = [...`${dir}/${specifier}`.split('/')].reduce<string[]>((acc, s) => (s === '..' ? acc.slice(0, -1) : s && s !== '.' ? [...acc, s] : acc), []).join('/');
+    const base = [...`${dir}/${specifier}`.split('/')]
+      .reduce<string[]>(
+        (acc, s) => (s === '..' ? acc.slice(0, -1) : s && s !== '.' ? [...acc, s] : acc),
+        [],
+      )
+      .join('/');
     for (const [p, e] of index.exclusions) {
-      if (base === p || base.startsWith(`${p}/`) || (p.startsWith(`${base}.`) && /\.(?:[cm]?[jt]sx?|py|java)$/.test(p)) || p.startsWith(`${base}/index.`)) {
+      if (
+        base === p ||
+        base.startsWith(`${p}/`) ||
+        (p.startsWith(`${base}.`) && /\.(?:[cm]?[jt]sx?|py|java)$/.test(p)) ||
+        p.startsWith(`${base}/index.`)
+      ) {
         missingDependencies.push({ from, specifier, line, path: p, reason: e.reason });
         return;
       }
@@ -117,11 +161,22 @@ export function expandDependencies(index: WorkspaceIndex, targets: readonly stri
 
   function enqueueSamePackage(path: string, text: string, depth: number): void {
     const dir = path.slice(0, Math.max(0, path.lastIndexOf('/')));
-    const siblings = new Map((index.paths.javaPackages.get(dir) ?? []).map((p) => [p.slice(p.lastIndexOf('/') + 1, -'.java'.length), p]));
+    const siblings = new Map(
+      (index.paths.javaPackages.get(dir) ?? []).map((p) => [
+        p.slice(p.lastIndexOf('/') + 1, -'.java'.length),
+        p,
+      ]),
+    );
     const used = new Set(text.match(IDENT) ?? []);
     for (const [name, p] of siblings) {
       if (p === path || !used.has(name)) continue;
-      queue.push({ path: p, name, depth, reason: { kind: 'same-package', by: path, symbol: name, depth }, typeOnly: false });
+      queue.push({
+        path: p,
+        name,
+        depth,
+        reason: { kind: 'same-package', by: path, symbol: name, depth },
+        typeOnly: false,
+      });
     }
   }
 
@@ -131,7 +186,11 @@ export function expandDependencies(index: WorkspaceIndex, targets: readonly stri
       if (!ref.names.includes(need.name) && !ref.names.includes('*')) continue;
       for (const dep of ref.resolved) {
         if (!index.analyses.has(dep)) continue;
-        queue.push({ ...need, path: dep, reason: { kind: 'imported-symbol', by: need.path, symbol: need.name, depth: need.depth } });
+        queue.push({
+          ...need,
+          path: dep,
+          reason: { kind: 'imported-symbol', by: need.path, symbol: need.name, depth: need.depth },
+        });
         followed = true;
       }
     }
@@ -174,7 +233,9 @@ export function expandDependencies(index: WorkspaceIndex, targets: readonly stri
       symbol: d.qualifiedName,
       declarationKind: d.kind,
       text,
-      ...(d.bodies.length && isAstLanguage(language) ? { prunedText: signatureText(language, source, d) } : {}),
+      ...(d.bodies.length && isAstLanguage(language)
+        ? { prunedText: signatureText(language, source, d) }
+        : {}),
       critical: isType,
       complete: index.analyses.get(need.path)?.parsedCleanly ?? false,
       pruned: false,
@@ -188,12 +249,31 @@ export function expandDependencies(index: WorkspaceIndex, targets: readonly stri
     used.delete(d.name);
     const analysis = index.analyses.get(need.path)!;
     for (const other of analysis.declarations) {
-      if (other.parent || other.name === d.name || !TYPE_KINDS.has(other.kind) || !used.has(other.name)) continue;
-      queue.push({ path: need.path, name: other.name, depth: need.depth, reason: { kind: 'referenced-type', by: id, symbol: other.name, depth: need.depth }, typeOnly: other.kind !== 'class' });
+      if (
+        other.parent ||
+        other.name === d.name ||
+        !TYPE_KINDS.has(other.kind) ||
+        !used.has(other.name)
+      )
+        continue;
+      queue.push({
+        path: need.path,
+        name: other.name,
+        depth: need.depth,
+        reason: { kind: 'referenced-type', by: id, symbol: other.name, depth: need.depth },
+        typeOnly: other.kind !== 'class',
+      });
     }
     // …then names this file imports, one level further out.
     enqueueImportsOf(need.path, used, need.depth + 1);
   }
+}
+
+/** `pkg/mod.py`, `pkg/mod.pyi` or `pkg/mod/__init__.py` is the module `mod`. */
+function isPythonSubmodule(path: string, name: string): boolean {
+  return new RegExp(
+    `(?:^|/)${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:\\.pyi?|/__init__\\.pyi?)$`,
+  ).test(path);
 }
 
 function byOf(reason: InclusionReason): string {

@@ -7,7 +7,13 @@
 import { fastPassEstimate, type PreciseTokenCounter } from '../tokens/estimate';
 import type { Slice } from './slice';
 
-export type PrunedEntry = { sliceId: string; path: string; symbol?: string; tokensBefore: number; tokensAfter: number };
+export type PrunedEntry = {
+  sliceId: string;
+  path: string;
+  symbol?: string;
+  tokensBefore: number;
+  tokensAfter: number;
+};
 
 export type PruningReport = {
   capTokens: number;
@@ -23,10 +29,18 @@ export type ContextCapError = {
   message: string;
   /** What the user can do; shown as is by the IDE. */
   guidance: string;
-  detail: { capTokens: number; tokensAfterPruning: number; unprunableTokens: number; measure: PruningReport['measure']; largestTargets: Array<{ path: string; tokens: number }> };
+  detail: {
+    capTokens: number;
+    tokensAfterPruning: number;
+    unprunableTokens: number;
+    measure: PruningReport['measure'];
+    largestTargets: Array<{ path: string; tokens: number }>;
+  };
 };
 
-export type FitResult = { ok: true; slices: Slice[]; report: PruningReport } | { ok: false; error: ContextCapError; report: PruningReport };
+export type FitResult =
+  | { ok: true; slices: Slice[]; report: PruningReport }
+  | { ok: false; error: ContextCapError; report: PruningReport };
 
 export type FitOptions = { contextCapTokens: number; preciseCount?: PreciseTokenCounter };
 
@@ -62,22 +76,46 @@ async function prune(
   // Farthest dependencies first, then the biggest: the semantic order of V1-FR-CTX-002, not file size alone.
   const order = slices
     .map((s, i) => i)
-    .filter((i) => !slices[i]!.critical && slices[i]!.role === 'dependency' && slices[i]!.prunedText !== undefined)
-    .sort((a, b) => slices[b]!.depth - slices[a]!.depth || counts[b]! - counts[a]! || (slices[a]!.id < slices[b]!.id ? -1 : 1));
+    .filter(
+      (i) =>
+        !slices[i]!.critical &&
+        slices[i]!.role === 'dependency' &&
+        slices[i]!.prunedText !== undefined,
+    )
+    .sort(
+      (a, b) =>
+        slices[b]!.depth - slices[a]!.depth ||
+        counts[b]! - counts[a]! ||
+        (slices[a]!.id < slices[b]!.id ? -1 : 1),
+    );
   let total = tokensBefore;
   for (const i of order) {
     if (total <= cap) break;
     const s = slices[i]!;
     const after = await count(s.prunedText!);
     if (after >= counts[i]!) continue;
-    pruned.push({ sliceId: s.id, path: s.path, ...(s.symbol ? { symbol: s.symbol } : {}), tokensBefore: counts[i]!, tokensAfter: after });
+    pruned.push({
+      sliceId: s.id,
+      path: s.path,
+      ...(s.symbol ? { symbol: s.symbol } : {}),
+      tokensBefore: counts[i]!,
+      tokensAfter: after,
+    });
     total += after - counts[i]!;
     slices[i] = { ...s, text: s.prunedText!, pruned: true };
     counts[i] = after;
   }
-  const report: PruningReport = { capTokens: cap, measure, tokensBefore, tokensAfter: total, pruned };
+  const report: PruningReport = {
+    capTokens: cap,
+    measure,
+    tokensBefore,
+    tokensAfter: total,
+    pruned,
+  };
   if (total <= cap) return { ok: true, slices, report };
-  const unprunable = sum(slices.map((s, i) => (s.critical || s.pruned || s.prunedText === undefined ? counts[i]! : 0)));
+  const unprunable = sum(
+    slices.map((s, i) => (s.critical || s.pruned || s.prunedText === undefined ? counts[i]! : 0)),
+  );
   const largestTargets = slices
     .map((s, i) => ({ s, tokens: counts[i]! }))
     .filter(({ s }) => s.role === 'target')
@@ -90,8 +128,15 @@ async function prune(
     error: {
       code: 'CONTEXT_CAP_EXCEEDED',
       message: `The request needs ${total} tokens after pruning; the plan allows ${cap}.`,
-      guidance: 'Narrow the selection: choose fewer or smaller target files, or refactor them in separate jobs.',
-      detail: { capTokens: cap, tokensAfterPruning: total, unprunableTokens: unprunable, measure, largestTargets },
+      guidance:
+        'Narrow the selection: choose fewer or smaller target files, or refactor them in separate jobs.',
+      detail: {
+        capTokens: cap,
+        tokensAfterPruning: total,
+        unprunableTokens: unprunable,
+        measure,
+        largestTargets,
+      },
     },
   };
 }

@@ -5,7 +5,8 @@
  */
 import type { SourceLanguage } from '../filters/language';
 
-export type DeclarationKind = 'function' | 'class' | 'method' | 'interface' | 'type' | 'enum' | 'variable';
+export type DeclarationKind =
+  'function' | 'class' | 'method' | 'interface' | 'type' | 'enum' | 'variable';
 
 export type InclusionReason =
   | { kind: 'target' }

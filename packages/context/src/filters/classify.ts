@@ -20,12 +20,16 @@ import { exclusion, type Exclusion } from './reason-codes';
 
 export type FileLimits = HeuristicLimits & { maxFileBytes: number };
 
-export const DEFAULT_FILE_LIMITS: FileLimits = { ...DEFAULT_HEURISTIC_LIMITS, maxFileBytes: 512 * 1024 };
+export const DEFAULT_FILE_LIMITS: FileLimits = {
+  ...DEFAULT_HEURISTIC_LIMITS,
+  maxFileBytes: 512 * 1024,
+};
 
 /** A file admitted into analysis: decoded text and its language. */
 export type SourceFile = { path: string; language: SourceLanguage; text: string };
 
-export type PathVerdict = { ok: true; language: SourceLanguage | undefined } | { ok: false; exclusion: Exclusion };
+export type PathVerdict =
+  { ok: true; language: SourceLanguage | undefined } | { ok: false; exclusion: Exclusion };
 export type ContentVerdict = { ok: true; file: SourceFile } | { ok: false; exclusion: Exclusion };
 
 const MINIFIED_NAME = /\.min\.[a-z0-9]+$|[.-](?:bundle|chunk)\.[cm]?js$/i;
@@ -35,14 +39,27 @@ const MINIFIED_NAME = /\.min\.[a-z0-9]+$|[.-](?:bundle|chunk)\.[cm]?js$/i;
  * `language` is undefined for extensionless files whose shebang decides.
  * @example classifyPath('web/vendor/jquery.min.js', 90_000) // { ok: false, exclusion: { reason: 'MINIFIED_FILENAME', ... } }
  */
-export function classifyPath(path: string, sizeBytes?: number, limits: FileLimits = DEFAULT_FILE_LIMITS): PathVerdict {
+export function classifyPath(
+  path: string,
+  sizeBytes?: number,
+  limits: FileLimits = DEFAULT_FILE_LIMITS,
+): PathVerdict {
   if (isSecretFileName(path)) return { ok: false, exclusion: exclusion(path, 'SECRET_FILE') };
   const verdict = languageFromPath(path);
-  if (verdict.kind === 'compiled') return { ok: false, exclusion: exclusion(path, 'COMPILED_ASSET') };
-  if (verdict.kind === 'unsupported') return { ok: false, exclusion: exclusion(path, 'UNSUPPORTED_FILE_TYPE') };
-  if (MINIFIED_NAME.test(path)) return { ok: false, exclusion: exclusion(path, 'MINIFIED_FILENAME') };
+  if (verdict.kind === 'compiled')
+    return { ok: false, exclusion: exclusion(path, 'COMPILED_ASSET') };
+  if (verdict.kind === 'unsupported')
+    return { ok: false, exclusion: exclusion(path, 'UNSUPPORTED_FILE_TYPE') };
+  if (MINIFIED_NAME.test(path))
+    return { ok: false, exclusion: exclusion(path, 'MINIFIED_FILENAME') };
   if (sizeBytes !== undefined && sizeBytes > limits.maxFileBytes) {
-    return { ok: false, exclusion: exclusion(path, 'FILE_TOO_LARGE', { bytes: sizeBytes, limit: limits.maxFileBytes }) };
+    return {
+      ok: false,
+      exclusion: exclusion(path, 'FILE_TOO_LARGE', {
+        bytes: sizeBytes,
+        limit: limits.maxFileBytes,
+      }),
+    };
   }
   return { ok: true, language: verdict.kind === 'source' ? verdict.language : undefined };
 }
@@ -53,7 +70,11 @@ export function classifyPath(path: string, sizeBytes?: number, limits: FileLimit
  * @example classifyContent('src/a.ts', new TextEncoder().encode('export const a = 1;\n'))
  * // { ok: true, file: { path: 'src/a.ts', language: 'typescript', text: 'export const a = 1;\n' } }
  */
-export function classifyContent(path: string, bytes: Uint8Array, limits: FileLimits = DEFAULT_FILE_LIMITS): ContentVerdict {
+export function classifyContent(
+  path: string,
+  bytes: Uint8Array,
+  limits: FileLimits = DEFAULT_FILE_LIMITS,
+): ContentVerdict {
   const byPath = classifyPath(path, bytes.length, limits);
   if (!byPath.ok) return byPath;
   if (looksBinary(bytes)) return { ok: false, exclusion: exclusion(path, 'BINARY_CONTENT') };
@@ -62,16 +83,24 @@ export function classifyContent(path: string, bytes: Uint8Array, limits: FileLim
   const language = byPath.language ?? languageFromShebang(text);
   if (!language) return { ok: false, exclusion: exclusion(path, 'UNSUPPORTED_FILE_TYPE') };
   const excluded = contentExclusion(path, text, limits);
-  return excluded ? { ok: false, exclusion: excluded } : { ok: true, file: { path, language, text } };
+  return excluded
+    ? { ok: false, exclusion: excluded }
+    : { ok: true, file: { path, language, text } };
 }
 
 function contentExclusion(path: string, text: string, limits: FileLimits): Exclusion | undefined {
   const stats = lineStats(text);
   if (stats.longestLine > limits.maxLineLength) {
-    return exclusion(path, 'MINIFIED_CONTENT', { longestLine: stats.longestLine, limit: limits.maxLineLength });
+    return exclusion(path, 'MINIFIED_CONTENT', {
+      longestLine: stats.longestLine,
+      limit: limits.maxLineLength,
+    });
   }
   if (text.length > 1_024 && stats.meanLineLength > limits.maxMeanLineLength) {
-    return exclusion(path, 'MINIFIED_CONTENT', { meanLineLength: Math.round(stats.meanLineLength), limit: limits.maxMeanLineLength });
+    return exclusion(path, 'MINIFIED_CONTENT', {
+      meanLineLength: Math.round(stats.meanLineLength),
+      limit: limits.maxMeanLineLength,
+    });
   }
   if (hasSourceMapMarker(text)) return exclusion(path, 'SOURCE_MAP');
   if (looksBundled(text)) return exclusion(path, 'BUNDLED_FILE');
@@ -79,7 +108,10 @@ function contentExclusion(path: string, text: string, limits: FileLimits): Exclu
   if (text.length > 256) {
     const entropy = shannonEntropy(text.length > 65_536 ? text.slice(0, 65_536) : text);
     if (entropy > limits.maxEntropyBitsPerChar) {
-      return exclusion(path, 'HIGH_ENTROPY_CONTENT', { bitsPerChar: Number(entropy.toFixed(2)), limit: limits.maxEntropyBitsPerChar });
+      return exclusion(path, 'HIGH_ENTROPY_CONTENT', {
+        bitsPerChar: Number(entropy.toFixed(2)),
+        limit: limits.maxEntropyBitsPerChar,
+      });
     }
   }
   return undefined;

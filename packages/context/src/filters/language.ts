@@ -9,34 +9,139 @@ export type AstLanguage = (typeof AST_LANGUAGES)[number];
 
 /** Text languages allowed in a context but edited only with `EXACT_SEARCH_REPLACE` (PRD V1 §5.1). */
 export type TextLanguage =
-  | 'go' | 'ruby' | 'php' | 'csharp' | 'c' | 'cpp' | 'kotlin' | 'scala' | 'swift' | 'rust'
-  | 'vb' | 'pascal' | 'cobol' | 'shell' | 'sql' | 'html' | 'css' | 'vue' | 'svelte'
-  | 'json' | 'yaml' | 'toml' | 'xml' | 'markdown' | 'properties' | 'gradle' | 'ini' | 'text';
+  | 'go'
+  | 'ruby'
+  | 'php'
+  | 'csharp'
+  | 'c'
+  | 'cpp'
+  | 'kotlin'
+  | 'scala'
+  | 'swift'
+  | 'rust'
+  | 'vb'
+  | 'pascal'
+  | 'cobol'
+  | 'shell'
+  | 'sql'
+  | 'html'
+  | 'css'
+  | 'vue'
+  | 'svelte'
+  | 'json'
+  | 'yaml'
+  | 'toml'
+  | 'xml'
+  | 'markdown'
+  | 'properties'
+  | 'gradle'
+  | 'ini'
+  | 'text';
 
 export type SourceLanguage = AstLanguage | TextLanguage;
 
 const BY_EXTENSION: Record<string, SourceLanguage> = {
-  ts: 'typescript', mts: 'typescript', cts: 'typescript', tsx: 'tsx',
-  js: 'javascript', mjs: 'javascript', cjs: 'javascript', jsx: 'javascript',
-  py: 'python', pyi: 'python', java: 'java',
-  go: 'go', rb: 'ruby', php: 'php', cs: 'csharp', c: 'c', h: 'c',
-  cc: 'cpp', cpp: 'cpp', cxx: 'cpp', hpp: 'cpp', hh: 'cpp', kt: 'kotlin', kts: 'kotlin',
-  scala: 'scala', swift: 'swift', rs: 'rust', vb: 'vb', bas: 'vb', frm: 'vb', cls: 'vb',
-  pas: 'pascal', dpr: 'pascal', pp: 'pascal', cbl: 'cobol', cob: 'cobol', cpy: 'cobol',
-  sh: 'shell', bash: 'shell', zsh: 'shell', sql: 'sql', html: 'html', htm: 'html',
-  css: 'css', scss: 'css', less: 'css', vue: 'vue', svelte: 'svelte',
-  json: 'json', yaml: 'yaml', yml: 'yaml', toml: 'toml', xml: 'xml', md: 'markdown',
-  properties: 'properties', gradle: 'gradle', ini: 'ini', cfg: 'ini', txt: 'text',
+  ts: 'typescript',
+  mts: 'typescript',
+  cts: 'typescript',
+  tsx: 'tsx',
+  js: 'javascript',
+  mjs: 'javascript',
+  cjs: 'javascript',
+  jsx: 'javascript',
+  py: 'python',
+  pyi: 'python',
+  java: 'java',
+  go: 'go',
+  rb: 'ruby',
+  php: 'php',
+  cs: 'csharp',
+  c: 'c',
+  h: 'c',
+  cc: 'cpp',
+  cpp: 'cpp',
+  cxx: 'cpp',
+  hpp: 'cpp',
+  hh: 'cpp',
+  kt: 'kotlin',
+  kts: 'kotlin',
+  scala: 'scala',
+  swift: 'swift',
+  rs: 'rust',
+  vb: 'vb',
+  bas: 'vb',
+  frm: 'vb',
+  cls: 'vb',
+  pas: 'pascal',
+  dpr: 'pascal',
+  pp: 'pascal',
+  cbl: 'cobol',
+  cob: 'cobol',
+  cpy: 'cobol',
+  sh: 'shell',
+  bash: 'shell',
+  zsh: 'shell',
+  sql: 'sql',
+  html: 'html',
+  htm: 'html',
+  css: 'css',
+  scss: 'css',
+  less: 'css',
+  vue: 'vue',
+  svelte: 'svelte',
+  json: 'json',
+  yaml: 'yaml',
+  yml: 'yaml',
+  toml: 'toml',
+  xml: 'xml',
+  md: 'markdown',
+  properties: 'properties',
+  gradle: 'gradle',
+  ini: 'ini',
+  cfg: 'ini',
+  txt: 'text',
 };
 
 const BY_BASENAME: Record<string, SourceLanguage> = {
-  Dockerfile: 'shell', Makefile: 'shell', Gemfile: 'ruby', Rakefile: 'ruby', 'requirements.txt': 'text',
+  Dockerfile: 'shell',
+  Makefile: 'shell',
+  Gemfile: 'ruby',
+  Rakefile: 'ruby',
+  'requirements.txt': 'text',
 };
 
 /** Compiled or packaged artifacts: named separately so the guidance can point at the source. */
 const COMPILED_EXTENSIONS = new Set([
-  'class', 'jar', 'war', 'ear', 'pyc', 'pyo', 'pyd', 'so', 'dll', 'dylib', 'exe', 'o', 'obj', 'a', 'lib',
-  'wasm', 'node', 'dex', 'apk', 'whl', 'egg', 'zip', 'gz', 'tgz', 'bz2', 'xz', '7z', 'rar', 'tar', 'map',
+  'class',
+  'jar',
+  'war',
+  'ear',
+  'pyc',
+  'pyo',
+  'pyd',
+  'so',
+  'dll',
+  'dylib',
+  'exe',
+  'o',
+  'obj',
+  'a',
+  'lib',
+  'wasm',
+  'node',
+  'dex',
+  'apk',
+  'whl',
+  'egg',
+  'zip',
+  'gz',
+  'tgz',
+  'bz2',
+  'xz',
+  '7z',
+  'rar',
+  'tar',
+  'map',
 ]);
 
 const SHEBANGS: Array<[RegExp, SourceLanguage]> = [

@@ -8,7 +8,14 @@ import ignore from 'ignore';
  * Always ignored, before the user's patterns: VCS data, dependency and virtualenv trees, caches.
  * A user `!pattern` can re-include them (gitignore semantics), except `.git/`.
  */
-export const DEFAULT_IGNORE_PATTERNS: readonly string[] = ['node_modules/', '.venv/', 'venv/', '__pycache__/', '.iama/', '.DS_Store'];
+export const DEFAULT_IGNORE_PATTERNS: readonly string[] = [
+  'node_modules/',
+  '.venv/',
+  'venv/',
+  '__pycache__/',
+  '.iama/',
+  '.DS_Store',
+];
 
 export type IgnoreMatcher = {
   /** `path` is workspace-relative with `/` separators; pass `isDirectory` for directories. */
@@ -22,7 +29,10 @@ export type IgnoreMatcher = {
  * m.ignores('secrets/db.txt') // true
  * m.ignores('keep.log') // false
  */
-export function createIgnoreMatcher(iamaignoreText?: string, defaults: readonly string[] = DEFAULT_IGNORE_PATTERNS): IgnoreMatcher {
+export function createIgnoreMatcher(
+  iamaignoreText?: string,
+  defaults: readonly string[] = DEFAULT_IGNORE_PATTERNS,
+): IgnoreMatcher {
   const ig = ignore().add([...defaults]);
   if (iamaignoreText) ig.add(iamaignoreText);
   return {

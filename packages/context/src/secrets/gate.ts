@@ -15,9 +15,13 @@ export type SecretGateResult =
  * @example
  * evaluateSecretGate(findings, [{ path: 'src/a.ts', line: 3, ruleId: 'high-entropy-assignment' }])
  */
-export function evaluateSecretGate(findings: readonly SecretFinding[], waivers: readonly SecretWaiver[] = []): SecretGateResult {
+export function evaluateSecretGate(
+  findings: readonly SecretFinding[],
+  waivers: readonly SecretWaiver[] = [],
+): SecretGateResult {
   const isWaived = (f: SecretFinding) =>
-    f.severity === 'medium' && waivers.some((w) => w.path === f.path && w.line === f.line && w.ruleId === f.ruleId);
+    f.severity === 'medium' &&
+    waivers.some((w) => w.path === f.path && w.line === f.line && w.ruleId === f.ruleId);
   const waived = findings.filter(isWaived);
   const unresolved = findings.filter((f) => !isWaived(f));
   return unresolved.length ? { blocked: true, unresolved, waived } : { blocked: false, waived };

@@ -18,7 +18,8 @@ export type SecretRule = {
 };
 
 /** Values that are obviously placeholders in docs and examples, never real credentials. */
-const PLACEHOLDER = /^(?:\$\{.*\}|\$[A-Z_]+|<.*>|\{\{.*\}\}|%\(.*\)s|(?:x+|\*+|changeme|password|secret|example|dummy|your[_-].*|test|null|none|undefined|process\.env.*|os\.environ.*))$/i;
+const PLACEHOLDER =
+  /^(?:\$\{.*\}|\$[A-Z_]+|<.*>|\{\{.*\}\}|%\(.*\)s|(?:x+|\*+|changeme|password|secret|example|dummy|your[_-].*|test|null|none|undefined|process\.env.*|os\.environ.*))$/i;
 
 /**
  * Shannon entropy of a short value in bits per character.
@@ -35,9 +36,14 @@ export function valueEntropy(value: string): number {
   return h;
 }
 
-const looksRandom = (value: string) => !PLACEHOLDER.test(value) && valueEntropy(value) >= 3.5 && /\d/.test(value) && /[A-Za-z]/.test(value);
+const looksRandom = (value: string) =>
+  !PLACEHOLDER.test(value) &&
+  valueEntropy(value) >= 3.5 &&
+  /\d/.test(value) &&
+  /[A-Za-z]/.test(value);
 
-const SECRET_NAME = '(?:secret|token|passw(?:or)?d|pwd|api[_-]?key|apikey|access[_-]?key|auth[_-]?key|credential|private[_-]?key|client[_-]?secret)';
+const SECRET_NAME =
+  '(?:secret|token|passw(?:or)?d|pwd|api[_-]?key|apikey|access[_-]?key|auth[_-]?key|credential|private[_-]?key|client[_-]?secret)';
 
 export const SECRET_RULES: readonly SecretRule[] = [
   {
@@ -63,19 +69,54 @@ export const SECRET_RULES: readonly SecretRule[] = [
     valueGroup: 1,
     accept: (v) => !v.includes('EXAMPLE'),
   },
-  { id: 'github-token', severity: 'high', description: 'GitHub token', pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})\b/g },
-  { id: 'stripe-secret-key', severity: 'high', description: 'Stripe secret or restricted key', pattern: /\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}\b/g },
-  { id: 'stripe-webhook-secret', severity: 'high', description: 'Stripe webhook signing secret', pattern: /\bwhsec_[A-Za-z0-9]{24,}\b/g },
-  { id: 'slack-token', severity: 'high', description: 'Slack token', pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}/g },
+  {
+    id: 'github-token',
+    severity: 'high',
+    description: 'GitHub token',
+    pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})\b/g,
+  },
+  {
+    id: 'stripe-secret-key',
+    severity: 'high',
+    description: 'Stripe secret or restricted key',
+    pattern: /\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}\b/g,
+  },
+  {
+    id: 'stripe-webhook-secret',
+    severity: 'high',
+    description: 'Stripe webhook signing secret',
+    pattern: /\bwhsec_[A-Za-z0-9]{24,}\b/g,
+  },
+  {
+    id: 'slack-token',
+    severity: 'high',
+    description: 'Slack token',
+    pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}/g,
+  },
   {
     id: 'slack-webhook',
     severity: 'high',
     description: 'Slack incoming webhook URL',
     pattern: /https:\/\/hooks\.slack\.com\/services\/T[A-Za-z0-9]+\/B[A-Za-z0-9]+\/[A-Za-z0-9]+/g,
   },
-  { id: 'google-api-key', severity: 'high', description: 'Google API key', pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g },
-  { id: 'openai-api-key', severity: 'high', description: 'OpenAI/Anthropic-style API key', pattern: /\bsk-(?:proj-|ant-(?:api\d+-)?)?[A-Za-z0-9_-]{32,}/g },
-  { id: 'npm-token', severity: 'high', description: 'npm access token', pattern: /\bnpm_[A-Za-z0-9]{36}\b/g },
+  {
+    id: 'google-api-key',
+    severity: 'high',
+    description: 'Google API key',
+    pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g,
+  },
+  {
+    id: 'openai-api-key',
+    severity: 'high',
+    description: 'OpenAI/Anthropic-style API key',
+    pattern: /\bsk-(?:proj-|ant-(?:api\d+-)?)?[A-Za-z0-9_-]{32,}/g,
+  },
+  {
+    id: 'npm-token',
+    severity: 'high',
+    description: 'npm access token',
+    pattern: /\bnpm_[A-Za-z0-9]{36}\b/g,
+  },
   {
     id: 'jwt',
     severity: 'medium',
@@ -94,7 +135,10 @@ export const SECRET_RULES: readonly SecretRule[] = [
     id: 'high-entropy-assignment',
     severity: 'medium',
     description: 'High-entropy value assigned to a secret-like name',
-    pattern: new RegExp(`${SECRET_NAME}[A-Za-z0-9_.-]*['"]?\\s*(?:[:=]|=>|:=)\\s*['"\`]([^'"\`\\s]{16,})['"\`]`, 'gi'),
+    pattern: new RegExp(
+      `${SECRET_NAME}[A-Za-z0-9_.-]*['"]?\\s*(?:[:=]|=>|:=)\\s*['"\`]([^'"\`\\s]{16,})['"\`]`,
+      'gi',
+    ),
     valueGroup: 1,
     accept: looksRandom,
   },
@@ -102,7 +146,10 @@ export const SECRET_RULES: readonly SecretRule[] = [
     id: 'env-style-assignment',
     severity: 'medium',
     description: 'Unquoted secret-like environment assignment',
-    pattern: new RegExp(`^[ \\t]*(?:export[ \\t]+)?[A-Z0-9_]*${SECRET_NAME.toUpperCase()}[A-Z0-9_]*[ \\t]*=[ \\t]*([^\\s'"#]{16,})[ \\t]*$`, 'gm'),
+    pattern: new RegExp(
+      `^[ \\t]*(?:export[ \\t]+)?[A-Z0-9_]*${SECRET_NAME.toUpperCase()}[A-Z0-9_]*[ \\t]*=[ \\t]*([^\\s'"#]{16,})[ \\t]*$`,
+      'gm',
+    ),
     valueGroup: 1,
     accept: looksRandom,
   },

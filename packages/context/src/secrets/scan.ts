@@ -40,9 +40,22 @@ function position(starts: number[], index: number): { line: number; column: numb
  * scanSecrets('src/aws.ts', `const id = '${'AKIA' + 'X'.repeat(16)}';`)
  * // [{ path: 'src/aws.ts', line: 1, column: 13, ruleId: 'aws-access-key-id', severity: 'high', ... }]
  */
-export function scanSecrets(path: string, text: string, rules: readonly SecretRule[] = SECRET_RULES): SecretFinding[] {
+export function scanSecrets(
+  path: string,
+  text: string,
+  rules: readonly SecretRule[] = SECRET_RULES,
+): SecretFinding[] {
   if (isSecretFileName(path)) {
-    return [{ path, line: 0, column: 0, ruleId: 'secret-file', severity: 'high', description: 'Credential file (.env, private key, keystore)' }];
+    return [
+      {
+        path,
+        line: 0,
+        column: 0,
+        ruleId: 'secret-file',
+        severity: 'high',
+        description: 'Credential file (.env, private key, keystore)',
+      },
+    ];
   }
   const findings: SecretFinding[] = [];
   let starts: number[] | undefined;
@@ -59,7 +72,14 @@ export function scanSecrets(path: string, text: string, rules: readonly SecretRu
       const key = `${line}:${column}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      findings.push({ path, line, column, ruleId: rule.id, severity: rule.severity, description: rule.description });
+      findings.push({
+        path,
+        line,
+        column,
+        ruleId: rule.id,
+        severity: rule.severity,
+        description: rule.description,
+      });
     }
   }
   return findings.sort((a, b) => a.line - b.line || a.column - b.column);

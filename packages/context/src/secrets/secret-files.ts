@@ -4,12 +4,37 @@
  */
 
 const SECRET_BASENAMES = new Set([
-  '.env', '.npmrc', '.pypirc', '.netrc', '.pgpass', '.htpasswd', '.git-credentials',
-  'id_rsa', 'id_dsa', 'id_ecdsa', 'id_ed25519', 'credentials', 'credentials.json', 'secrets.json',
-  'secrets.yml', 'secrets.yaml', 'service-account.json',
+  '.env',
+  '.npmrc',
+  '.pypirc',
+  '.netrc',
+  '.pgpass',
+  '.htpasswd',
+  '.git-credentials',
+  'id_rsa',
+  'id_dsa',
+  'id_ecdsa',
+  'id_ed25519',
+  'credentials',
+  'credentials.json',
+  'secrets.json',
+  'secrets.yml',
+  'secrets.yaml',
+  'service-account.json',
 ]);
 
-const SECRET_EXTENSIONS = new Set(['pem', 'key', 'p12', 'pfx', 'jks', 'keystore', 'kdbx', 'ppk', 'asc', 'gpg']);
+const SECRET_EXTENSIONS = new Set([
+  'pem',
+  'key',
+  'p12',
+  'pfx',
+  'jks',
+  'keystore',
+  'kdbx',
+  'ppk',
+  'asc',
+  'gpg',
+]);
 
 /** `.env.example` and friends document variable names; they are not credential stores. */
 const ENV_TEMPLATE = /^\.env\.(?:example|sample|template|dist|defaults)$/;

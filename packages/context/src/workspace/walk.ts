@@ -6,7 +6,13 @@
  */
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { classifyContent, classifyPath, DEFAULT_FILE_LIMITS, type FileLimits, type SourceFile } from '../filters/classify';
+import {
+  classifyContent,
+  classifyPath,
+  DEFAULT_FILE_LIMITS,
+  type FileLimits,
+  type SourceFile,
+} from '../filters/classify';
 import { exclusion, type Exclusion } from '../filters/reason-codes';
 import { createIgnoreMatcher, type IgnoreMatcher } from '../ignore/iamaignore';
 
@@ -43,7 +49,9 @@ export function walkWorkspace(root: string, options: WalkOptions = {}): Workspac
   const files: SourceFile[] = [];
   const exclusions: Exclusion[] = [];
   const visit = (rel: string) => {
-    const entries = readdirSync(rel ? join(root, rel) : root, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
+    const entries = readdirSync(rel ? join(root, rel) : root, { withFileTypes: true }).sort(
+      (a, b) => (a.name < b.name ? -1 : 1),
+    );
     for (const entry of entries) {
       const path = rel ? `${rel}/${entry.name}` : entry.name;
       if (entry.name === '.iamaignore' && rel === '') continue;
@@ -66,7 +74,11 @@ export function walkWorkspace(root: string, options: WalkOptions = {}): Workspac
  * Reads only the given workspace-relative paths (a selection), with the same gates as the walk.
  * @example readWorkspaceFiles('/repo', ['src/a.ts', '.env']) // '.env' comes back as SECRET_FILE
  */
-export function readWorkspaceFiles(root: string, paths: readonly string[], options: WalkOptions = {}): WorkspaceSnapshot {
+export function readWorkspaceFiles(
+  root: string,
+  paths: readonly string[],
+  options: WalkOptions = {},
+): WorkspaceSnapshot {
   const limits = options.limits ?? DEFAULT_FILE_LIMITS;
   const matcher = options.matcher ?? loadIgnoreMatcher(root);
   const files: SourceFile[] = [];
@@ -88,7 +100,8 @@ export function readWorkspaceFiles(root: string, paths: readonly string[], optio
 /** gitignore semantics: a file under an ignored directory is ignored even if no pattern names it. */
 function ignoredWithAncestors(matcher: IgnoreMatcher, path: string): boolean {
   const parts = path.split('/');
-  for (let i = 1; i < parts.length; i++) if (matcher.ignores(parts.slice(0, i).join('/'), true)) return true;
+  for (let i = 1; i < parts.length; i++)
+    if (matcher.ignores(parts.slice(0, i).join('/'), true)) return true;
   return matcher.ignores(path);
 }
 
@@ -105,7 +118,13 @@ function hasSymlinkAncestor(root: string, path: string): boolean {
   return false;
 }
 
-function readOne(root: string, path: string, limits: FileLimits, files: SourceFile[], exclusions: Exclusion[]): void {
+function readOne(
+  root: string,
+  path: string,
+  limits: FileLimits,
+  files: SourceFile[],
+  exclusions: Exclusion[],
+): void {
   const abs = join(root, path);
   let size: number;
   try {
