@@ -11,6 +11,7 @@ import { jobDeliveryEndpoints } from './jobs-delivery';
 import { jobLogsEndpoints } from './jobs-logs';
 import { jobSpecEndpoints } from './jobs-spec';
 import { jobTestReportEndpoints } from './jobs-test-report';
+import { jobActionEndpoints } from './jobs-actions';
 import { jobEndpoints } from './jobs';
 import { subscriptionEndpoints } from './subscription';
 import { supportEndpoints } from './support';
@@ -27,6 +28,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   ...jobLogsEndpoints,
   ...jobDeliveryEndpoints,
   ...jobTestReportEndpoints,
+  ...jobActionEndpoints,
   ...billingEndpoints,
   ...adminEndpoints,
   ...supportEndpoints,

@@ -9,6 +9,7 @@ export * from './jobs-spec';
 export * from './jobs-logs';
 export * from './jobs-delivery';
 export * from './jobs-test-report';
+export * from './jobs-actions';
 export * from './billing';
 export * from './admin';
 export * from './support';

@@ -12,6 +12,7 @@ import {
   jobIdParamsSchema,
   uuid,
 } from './common';
+import { workspacePathSchema } from '../llm/patch-edit';
 import { defineEndpoint } from './endpoint';
 
 export const deliveryResponseSchema = z.strictObject({
@@ -103,6 +104,19 @@ export const interventionCommandResponseSchema = z.strictObject({
 });
 export type InterventionCommandResponse = z.infer<typeof interventionCommandResponseSchema>;
 
+/**
+ * D6 addition (docs/api/ADDITIONS.md): the files the user edited by hand in USER_INTERVENING, so
+ * the server's shadow tree matches what the client will test (ARCHITECTURE D5). No body: no edits.
+ */
+export const interventionRunTestsRequestSchema = z
+  .strictObject({
+    files: z
+      .array(z.strictObject({ path: workspacePathSchema, content: z.string().max(2_000_000) }))
+      .max(500),
+  })
+  .optional();
+export type InterventionRunTestsRequest = z.infer<typeof interventionRunTestsRequestSchema>;
+
 export const interventionRunTestsResponseSchema = z.strictObject({
   test_run_id: uuid(),
   status: z.literal('RUNNING'),
@@ -192,7 +206,7 @@ export const jobDeliveryEndpoints = [
     summary: 'Run tests after a manual edit in USER_INTERVENING',
     source: 'API_CONTRACT §4',
     requirementIds: ['V1-FR-DEL-002'],
-    request: jobParams,
+    request: { ...jobParams, body: interventionRunTestsRequestSchema },
     responses: { 200: interventionRunTestsResponseSchema },
     errors: ['JOB_STATE_CONFLICT'],
   }),

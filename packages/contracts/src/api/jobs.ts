@@ -15,12 +15,51 @@ import {
 import { workspacePathSchema } from '../llm/patch-edit';
 import { defineEndpoint } from './endpoint';
 
-export const createJobRequestSchema = z.strictObject({
-  project_id: uuid().optional(),
-  target_paths: z.array(workspacePathSchema).min(1).max(500),
-  execution_mode: executionModeSchema,
-  refactor_context: z.string().max(8000).optional(),
+/** One uploaded legacy target file (D6 context upload; the shadow tree is built from these, ARCHITECTURE D5). */
+export const targetFileSchema = z.strictObject({
+  path: workspacePathSchema,
+  content: z.string().max(2_000_000),
 });
+
+/** Job-start escalation pre-authorization (V1-FR-ROUTE-003, V1-FR-ROUTE-005; D6 addition). */
+export const escalationPreauthorizationSchema = z.strictObject({
+  phase_ceiling: z.union([z.literal(1), z.literal(2), z.literal(3)]),
+  credit_budget: z.number().positive().nullable(),
+  on_budget_exhausted: z.enum(['degrade_to_base_model', 'stop']),
+});
+
+export const createJobRequestSchema = z
+  .strictObject({
+    project_id: uuid().optional(),
+    target_paths: z.array(workspacePathSchema).min(1).max(500),
+    execution_mode: executionModeSchema,
+    refactor_context: z.string().max(8000).optional(),
+    // D6 additions (docs/api/ADDITIONS.md): what the workflow needs at creation.
+    /** Content of the target files (context upload, ARCHITECTURE D5/D6). */
+    target_files: z.array(targetFileSchema).max(500).optional(),
+    /** The IDE session that heartbeats for this job (V1-FR-JOB-007, V1-FR-ROUTE-002). */
+    session_id: z.string().min(1).max(200).optional(),
+    /** Expert Fast-Track (V1-FR-SPEC-005): spec approval bypassed, baseline kept. */
+    fast_track: z.boolean().optional(),
+    escalation_preauthorization: escalationPreauthorizationSchema.nullable().optional(),
+  })
+  .superRefine((b, ctx) => {
+    const paths = new Set(b.target_paths);
+    (b.target_files ?? []).forEach((f, i) => {
+      if (!paths.has(f.path))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['target_files', i, 'path'],
+          message: 'every uploaded file must be one of target_paths',
+        });
+    });
+    if (new Set((b.target_files ?? []).map((f) => f.path)).size !== (b.target_files ?? []).length)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['target_files'],
+        message: 'duplicate path in target_files',
+      });
+  });
 export type CreateJobRequest = z.infer<typeof createJobRequestSchema>;
 
 export const createJobResponseSchema = z.strictObject({
