@@ -11,6 +11,8 @@ import authPlugin from './plugins/auth';
 import type { AuthOptions } from './auth/config';
 import { genReqId, registerRequestId } from './plugins/request-id';
 import { healthRoutes } from './routes/health';
+import { authRoutes } from './routes/auth';
+import { subscriptionRoutes } from './routes/subscription';
 import { healthProbeRoutes } from './routes/health-probe';
 import { operatorSurface, type OperatorOptions } from './routes/admin';
 import { jobRoutes, type JobRoutesOptions } from './routes/jobs';
@@ -36,6 +38,8 @@ export async function buildApp(
   registerRequestId(app);
   registerErrorHandling(app);
   await app.register(authPlugin, { db: deps.db, auth: deps.auth });
+  await app.register(authRoutes, deps);
+  await app.register(subscriptionRoutes);
   await app.register(operatorSurface, { db: deps.db, operator: deps.operator });
   await app.register(healthRoutes, deps);
   if (deps.healthProbeEnabled) await app.register(healthProbeRoutes, deps);

@@ -28,6 +28,7 @@ export async function loadIdentity(db: Kysely<Database>, userId: string): Promis
           .whereRef('subscription_tiers.user_id', '=', 'u.id')
           .orderBy('updated_at', 'desc')
           .orderBy('created_at', 'desc')
+          .orderBy('id', 'desc')
           .limit(1)
           .as('s'),
       (join) => join.onTrue(),

@@ -17,10 +17,10 @@ export function tierOf(row: Pick<SubscriptionRow, 'tier'> | null | undefined): T
   return row && isTier(row.tier) ? row.tier : 'FREE';
 }
 
-/** The row written for a new account: Free, active, one calendar month from now. */
+/** The row written for a new account: active, on the UTC calendar month of `now` (as the quota module assumes for a user without a row). */
 export function initialSubscription(userId: string, tier: Tier = 'FREE', now = new Date()) {
-  const end = new Date(now);
-  end.setUTCMonth(end.getUTCMonth() + 1);
+  const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+  const end = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
   const e = TIER_MATRIX[tier];
   return {
     user_id: userId,
@@ -28,7 +28,7 @@ export function initialSubscription(userId: string, tier: Tier = 'FREE', now = n
     status: 'ACTIVE',
     context_cap: e.contextCap,
     operating_mode: e.operatingMode,
-    billing_cycle_start: now,
+    billing_cycle_start: start,
     billing_cycle_end: end,
   };
 }

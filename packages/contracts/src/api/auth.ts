@@ -19,7 +19,8 @@ export const oauthInitiateResponseSchema = z.strictObject({
 });
 export type OauthInitiateResponse = z.infer<typeof oauthInitiateResponseSchema>;
 
-export const oauthCallbackQuerySchema = z.strictObject({
+/** Loose: providers append their own parameters (Google: `scope`, `authuser`, `prompt`). */
+export const oauthCallbackQuerySchema = z.looseObject({
   code: z.string().min(1),
   state: z.string().min(1),
 });
@@ -52,6 +53,8 @@ export const refreshRequestSchema = z.strictObject({ refresh_token: z.string().m
 export type RefreshRequest = z.infer<typeof refreshRequestSchema>;
 export const refreshResponseSchema = z.strictObject({
   access_token: z.string().min(1),
+  /** Addition (docs/api/ADDITIONS.md; V1-FR-AUTH-004): the rotated successor of the presented token. */
+  refresh_token: z.string().min(1),
   expires_in: z.int().positive(),
 });
 export type RefreshResponse = z.infer<typeof refreshResponseSchema>;
