@@ -23,14 +23,22 @@ export const FIXTURE_PRICES: PriceTable = Object.freeze({
 /**
  * @example ledgerKey('6f1…', 'L2', 4) // '6f1…:L2:4'
  */
-export const ledgerKey = (jobId: string, modelClass: ModelClass, attemptNumber: number) => `${jobId}:${modelClass}:${attemptNumber}`;
+export const ledgerKey = (jobId: string, modelClass: ModelClass, attemptNumber: number) =>
+  `${jobId}:${modelClass}:${attemptNumber}`;
 
 /**
  * Credits of one or more provider calls' tokens; `prompt_tokens` include the cached ones.
  * @example creditsFor({ promptTokens: 2000, cachedTokens: 1500, completionTokens: 100 }, FIXTURE_PRICES.l1)
  */
 export function creditsFor(tokens: TokenCounts, prices: TokenPrices): number {
-  return creditsForUsage({ inputTokens: tokens.promptTokens - tokens.cachedTokens, outputTokens: tokens.completionTokens, cacheReadTokens: tokens.cachedTokens }, prices);
+  return creditsForUsage(
+    {
+      inputTokens: tokens.promptTokens - tokens.cachedTokens,
+      outputTokens: tokens.completionTokens,
+      cacheReadTokens: tokens.cachedTokens,
+    },
+    prices,
+  );
 }
 
 export const addTokens = (a: TokenCounts, b: TokenCounts): TokenCounts => ({
@@ -39,4 +47,33 @@ export const addTokens = (a: TokenCounts, b: TokenCounts): TokenCounts => ({
   completionTokens: a.completionTokens + b.completionTokens,
 });
 
-export const ZERO_TOKENS: TokenCounts = Object.freeze({ promptTokens: 0, cachedTokens: 0, completionTokens: 0 });
+export const ZERO_TOKENS: TokenCounts = Object.freeze({
+  promptTokens: 0,
+  cachedTokens: 0,
+  completionTokens: 0,
+});
+
+/**
+ * `usage_ledger.quantity` is an INTEGER (DB_SCHEMA §2) but credits are fractional (PRD V1 §9.10),
+ * so a `phase_N_call` row stores milli-credits: 1 unit = 0.001 C = $0.00001. Rounded once, half
+ * up, per row (docs/llm/decisions.md, "Ledger units").
+ */
+export const LEDGER_UNITS_PER_CREDIT = 1000;
+
+/**
+ * Credits → `usage_ledger.quantity` of a `phase_N_call` row.
+ * @example ledgerQuantity(0.3004) // 300
+ */
+export function ledgerQuantity(credits: number): number {
+  const units = Math.round(credits * LEDGER_UNITS_PER_CREDIT);
+  if (!Number.isFinite(units) || units < 0 || units > 2_147_483_647)
+    throw new RangeError(`credits ${credits} do not fit usage_ledger.quantity`);
+  return units;
+}
+
+/**
+ * `usage_ledger.quantity` (or a sum of them) of `phase_N_call` rows → credits.
+ * @example creditsOfLedgerQuantity(300) // 0.3
+ */
+export const creditsOfLedgerQuantity = (quantity: number): number =>
+  quantity / LEDGER_UNITS_PER_CREDIT;

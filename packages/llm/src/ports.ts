@@ -1,10 +1,11 @@
 /**
  * @module The router's I/O, as small ports (ARCHITECTURE §2: the library has no I/O of its own
- * beyond its inputs). The worker wires Kysely-backed adapters (`./adapters`); pure unit tests
- * use in-memory ones.
+ * beyond its inputs). The PostgreSQL adapters are the `@iama/llm/postgres` subpath, which only
+ * the worker (and the admin API's provider-status read) imports; `@iama/llm` itself stays pure.
  */
 import type { ModelClass, ModelRoutes, RoutingPhase } from '@iama/contracts';
 import type { FailureClass } from './errors';
+import type { ProviderHealthEntry, ProviderStatus } from './provider-health';
 import type { RouteRecord } from './types';
 
 /** Where `model.l1|l2|l3` come from (DB `dynamic_configs`, DB_SCHEMA §8.1). */
@@ -42,9 +43,15 @@ export type LedgerSink = {
 
 /** DB `audit_events` shape in the router's terms; metadata is ids, codes and counts only. */
 export type AuditEvent = {
-  eventType: 'model_output_policy_violation' | 'llm_output_fail_closed' | 'llm_route_denied' | 'llm_l3_dispatched';
+  eventType:
+    | 'model_output_policy_violation'
+    | 'llm_output_fail_closed'
+    | 'llm_route_denied'
+    | 'llm_l3_dispatched';
   jobId: string;
   actorId: string | null;
+  /** Every routing audit event names its model class (ADR-002 action item 9); null when no class was resolved. */
+  modelClass: ModelClass | null;
   metadata: Record<string, unknown>;
 };
 export type AuditSink = { record(event: AuditEvent): Promise<void> };
@@ -58,8 +65,18 @@ export type Clock = {
 /** Resolves a secret reference (`api_key_ref`) to its value; never logs it. */
 export type SecretsProvider = { resolve(ref: string): Promise<string> };
 
-/** Structured sink of per-call route records (V1-FR-ROUTE-002 acceptance, V1-FR-OBS-003). */
-export type RouteRecordSink = (record: RouteRecord) => void;
+/** Structured sink of per-call route records (V1-FR-ROUTE-002 acceptance, V1-FR-OBS-003); awaited. */
+export type RouteRecordSink = (record: RouteRecord) => void | Promise<void>;
+
+/** A provider alias's status or DEGRADED window changed; `previous` is the status before. */
+export type ProviderStatusChange = ProviderHealthEntry & { previous: ProviderStatus };
+
+/**
+ * Where provider status changes go so the admin health view (API_CONTRACT §6
+ * `model_provider_status`) can read them from another process. Best effort: a failing sink never
+ * fails a model call.
+ */
+export type ProviderStatusSink = (change: ProviderStatusChange) => void | Promise<void>;
 
 export const systemClock: Clock = {
   now: () => Date.now(),

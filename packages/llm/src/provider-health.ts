@@ -13,21 +13,45 @@ export type ProviderHealthEntry = {
   lastSuccessAt: number | null;
   lastFailureAt: number | null;
   lastFailureKind: string | null;
+  /** When DEGRADED lapses back to OK if nothing else fails (epoch ms); null when never troubled. */
+  degradedUntil: number | null;
 };
 
 export type HealthOptions = { downAfterConsecutiveFailures: number; degradedWindowMs: number };
 
 export class ProviderHealth {
-  private readonly entries = new Map<string, { consecutiveFailures: number; lastSuccessAt: number | null; lastFailureAt: number | null; lastTroubleAt: number | null; lastFailureKind: string | null }>();
+  private readonly entries = new Map<
+    string,
+    {
+      consecutiveFailures: number;
+      lastSuccessAt: number | null;
+      lastFailureAt: number | null;
+      lastTroubleAt: number | null;
+      lastFailureKind: string | null;
+    }
+  >();
 
   constructor(
     private readonly now: () => number,
-    private readonly options: HealthOptions = { downAfterConsecutiveFailures: 3, degradedWindowMs: 5 * 60_000 },
+    private readonly options: HealthOptions = {
+      downAfterConsecutiveFailures: 3,
+      degradedWindowMs: 5 * 60_000,
+    },
   ) {}
 
   private entry(alias: string) {
     let e = this.entries.get(alias);
-    if (!e) this.entries.set(alias, (e = { consecutiveFailures: 0, lastSuccessAt: null, lastFailureAt: null, lastTroubleAt: null, lastFailureKind: null }));
+    if (!e)
+      this.entries.set(
+        alias,
+        (e = {
+          consecutiveFailures: 0,
+          lastSuccessAt: null,
+          lastFailureAt: null,
+          lastTroubleAt: null,
+          lastFailureKind: null,
+        }),
+      );
     return e;
   }
 
@@ -53,18 +77,27 @@ export class ProviderHealth {
     const e = this.entries.get(alias);
     if (!e) return 'OK';
     if (e.consecutiveFailures >= this.options.downAfterConsecutiveFailures) return 'DOWN';
-    if (e.lastTroubleAt !== null && this.now() - e.lastTroubleAt < this.options.degradedWindowMs) return 'DEGRADED';
+    if (e.lastTroubleAt !== null && this.now() - e.lastTroubleAt < this.options.degradedWindowMs)
+      return 'DEGRADED';
     return 'OK';
   }
 
-  snapshot(): ProviderHealthEntry[] {
-    return [...this.entries.entries()].map(([alias, e]) => ({
+  /** One alias's entry (a never-seen alias is OK with no history). */
+  entryOf(alias: string): ProviderHealthEntry {
+    const e = this.entries.get(alias);
+    return {
       alias,
       status: this.status(alias),
-      consecutiveFailures: e.consecutiveFailures,
-      lastSuccessAt: e.lastSuccessAt,
-      lastFailureAt: e.lastFailureAt,
-      lastFailureKind: e.lastFailureKind,
-    }));
+      consecutiveFailures: e?.consecutiveFailures ?? 0,
+      lastSuccessAt: e?.lastSuccessAt ?? null,
+      lastFailureAt: e?.lastFailureAt ?? null,
+      lastFailureKind: e?.lastFailureKind ?? null,
+      degradedUntil:
+        e?.lastTroubleAt == null ? null : e.lastTroubleAt + this.options.degradedWindowMs,
+    };
+  }
+
+  snapshot(): ProviderHealthEntry[] {
+    return [...this.entries.keys()].map((alias) => this.entryOf(alias));
   }
 }

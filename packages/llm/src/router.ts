@@ -4,12 +4,19 @@
  * segments → streamed provider call(s) through the LiteLLM Proxy with bounded retries, output
  * cap and output contract → metering, route record, audit.
  */
-import { responseFormat, type LlmSchemaFamily } from '@iama/contracts';
+import { responseFormat, type LlmSchemaFamily, type ModelClass } from '@iama/contracts';
 import { SessionLimiter } from './concurrency';
 import { applyContextCap } from './context-gate';
 import { RouterError, type FailureClass } from './errors';
 import { decideRoute, type RouteDecision } from './gates';
-import { addTokens, creditsFor, FIXTURE_PRICES, ledgerKey, ZERO_TOKENS, type PriceTable } from './metering';
+import {
+  addTokens,
+  creditsFor,
+  FIXTURE_PRICES,
+  ledgerKey,
+  ZERO_TOKENS,
+  type PriceTable,
+} from './metering';
 import { parseAnswer } from './output';
 import { systemTemplate, reinforcement } from './prompts/templates';
 import { buildMessages } from './prompts/segments';
@@ -17,8 +24,24 @@ import { ProviderError, streamChat, type StreamOutcome } from './provider/chat-s
 import { ProviderHealth, type ProviderHealthEntry } from './provider-health';
 import { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry';
 import { RouteTable } from './route-table';
-import { systemClock, type AuditSink, type Clock, type LedgerSink, type RouteRecordSink, type RouteTableSource, type SecretsProvider } from './ports';
-import type { CacheStatus, CallRequest, CallResult, ProgressEvent, RouteRecord, TokenCounts } from './types';
+import {
+  systemClock,
+  type AuditSink,
+  type Clock,
+  type LedgerSink,
+  type ProviderStatusSink,
+  type RouteRecordSink,
+  type RouteTableSource,
+  type SecretsProvider,
+} from './ports';
+import type {
+  CacheStatus,
+  CallRequest,
+  CallResult,
+  ProgressEvent,
+  RouteRecord,
+  TokenCounts,
+} from './types';
 
 export type RouterOptions = {
   /** LiteLLM Proxy base URL, without `/v1`. */
@@ -30,6 +53,8 @@ export type RouterOptions = {
   ledger: LedgerSink;
   audit: AuditSink;
   records?: RouteRecordSink;
+  /** Provider status changes, for the admin health view in another process. */
+  statusSink?: ProviderStatusSink;
   /** HMAC key of escalation confirmation tokens, shared with the workflow. */
   confirmationKey: string | Buffer;
   prices?: PriceTable;
@@ -65,7 +90,9 @@ type CallState = {
 /** How an abort reason names its failure class: `controller.abort({ failureClass: 'CLIENT_DISCONNECTED' })`. */
 const abortClass = (reason: unknown): FailureClass => {
   const fc = (reason as { failureClass?: unknown } | null)?.failureClass;
-  return fc === 'CLIENT_DISCONNECTED' || fc === 'USER_CANCELLED' || fc === 'TIMEOUT_EXECUTION' ? fc : 'USER_CANCELLED';
+  return fc === 'CLIENT_DISCONNECTED' || fc === 'USER_CANCELLED' || fc === 'TIMEOUT_EXECUTION'
+    ? fc
+    : 'USER_CANCELLED';
 };
 
 /**
@@ -84,16 +111,28 @@ export function createRouter(opts: RouterOptions): IamaRouter {
   const limiter = new SessionLimiter(opts.l1SessionLimit ?? 3, opts.l1MaxWaitMs ?? 10 * 60_000);
   const heartbeatMs = Math.min(opts.heartbeatIntervalMs ?? 10_000, 29_000);
   let proxyKey: Promise<string | undefined> | undefined;
-  const getProxyKey = () => (proxyKey ??= opts.proxyKeyRef ? opts.secrets.resolve(opts.proxyKeyRef) : Promise.resolve(undefined));
+  const getProxyKey = () =>
+    (proxyKey ??= opts.proxyKeyRef
+      ? opts.secrets.resolve(opts.proxyKeyRef)
+      : Promise.resolve(undefined));
 
   async function call<F extends LlmSchemaFamily>(req: CallRequest<F>): Promise<CallResult<F>> {
     const started = clock.now();
     const { snapshot } = req;
-    const state: CallState = { tokens: ZERO_TOKENS, providerCalls: 0, outputNow: 0, cacheStatus: 'NOT_CACHEABLE' };
+    const state: CallState = {
+      tokens: ZERO_TOKENS,
+      providerCalls: 0,
+      outputNow: 0,
+      cacheStatus: 'NOT_CACHEABLE',
+    };
     let decision: RouteDecision | null = null;
     let alias: string | null = null;
     let pruning: RouteRecord['pruning'];
-    const record = (outcome: RouteRecord['outcome'], reason: string, errorCode?: string): RouteRecord => {
+    const record = (
+      outcome: RouteRecord['outcome'],
+      reason: string,
+      errorCode?: string,
+    ): RouteRecord => {
       const credits = alias ? creditsFor(state.tokens, prices[alias] ?? FIXTURE_PRICES.l1!) : 0;
       return {
         jobId: snapshot.jobId,
@@ -116,7 +155,14 @@ export function createRouter(opts: RouterOptions): IamaRouter {
     };
     const progress = (type: ProgressEvent['type'], summary?: string) => {
       if (!req.onProgress || !decision) return;
-      req.onProgress({ type, stage: req.stage, modelClass: decision.modelClass, outputTokens: state.outputNow, elapsedMs: clock.now() - started, ...(summary ? { summary } : {}) });
+      req.onProgress({
+        type,
+        stage: req.stage,
+        modelClass: decision.modelClass,
+        outputTokens: state.outputNow,
+        elapsedMs: clock.now() - started,
+        ...(summary ? { summary } : {}),
+      });
     };
 
     try {
@@ -127,8 +173,23 @@ export function createRouter(opts: RouterOptions): IamaRouter {
       });
     } catch (err) {
       if (err instanceof RouterError) {
-        opts.records?.(record('DENIED', String(err.detail.denial_reason ?? err.code), err.code));
-        await opts.audit.record({ eventType: 'llm_route_denied', jobId: snapshot.jobId, actorId: snapshot.userId, metadata: { code: err.code, ...err.detail, stage: req.stage, tier: snapshot.tier } });
+        await opts.records?.(
+          record('DENIED', String(err.detail.denial_reason ?? err.code), err.code),
+        );
+        const { modelClass: deniedClass, ...detail } = err.detail;
+        await opts.audit.record({
+          eventType: 'llm_route_denied',
+          jobId: snapshot.jobId,
+          actorId: snapshot.userId,
+          modelClass: (deniedClass as ModelClass | undefined) ?? null,
+          metadata: {
+            code: err.code,
+            ...detail,
+            stage: req.stage,
+            tier: snapshot.tier,
+            attemptNumber: req.attemptNumber,
+          },
+        });
       }
       throw err;
     }
@@ -140,11 +201,35 @@ export function createRouter(opts: RouterOptions): IamaRouter {
       alias = route.alias;
       const cap = snapshot.outputCaps?.[modelClass] ?? route.config.output_token_limit;
       const system = systemTemplate(req.family, snapshot.operatingMode, modelClass, cap);
-      const others = buildMessages(system, { ...req.prompt, slices: (req.prompt.slices ?? []).filter((s) => s.role !== 'dependency' && s.role !== 'target' && s.role !== 'spec') }, []).promptTokens;
+      const others = buildMessages(
+        system,
+        {
+          ...req.prompt,
+          slices: (req.prompt.slices ?? []).filter(
+            (s) => s.role !== 'dependency' && s.role !== 'target' && s.role !== 'spec',
+          ),
+        },
+        [],
+      ).promptTokens;
       const fitted = await applyContextCap(req.prompt.slices, snapshot.contextCap, others);
-      if (fitted.report) pruning = { tokensBefore: fitted.report.tokensBefore, tokensAfter: fitted.report.tokensAfter, prunedSlices: fitted.report.pruned.length };
+      if (fitted.report)
+        pruning = {
+          tokensBefore: fitted.report.tokensBefore,
+          tokensAfter: fitted.report.tokensAfter,
+          prunedSlices: fitted.report.pruned.length,
+        };
       if (modelClass === 'L3') {
-        await opts.audit.record({ eventType: 'llm_l3_dispatched', jobId: snapshot.jobId, actorId: snapshot.userId, metadata: { attemptNumber: req.attemptNumber, authorization: decision.authorization, stage: req.stage } });
+        await opts.audit.record({
+          eventType: 'llm_l3_dispatched',
+          jobId: snapshot.jobId,
+          actorId: snapshot.userId,
+          modelClass,
+          metadata: {
+            attemptNumber: req.attemptNumber,
+            authorization: decision.authorization,
+            stage: req.stage,
+          },
+        });
       }
       if (modelClass === 'L1') release = await limiter.acquire(req.sessionId, req.signal);
       heartbeat = setInterval(() => progress('heartbeat'), heartbeatMs);
@@ -157,54 +242,106 @@ export function createRouter(opts: RouterOptions): IamaRouter {
       for (;;) {
         const built = buildMessages(system, { ...req.prompt, slices: fitted.slices }, extraFresh);
         const out = await providerCall(req, built, alias, cap, state, progress);
-        const usage = out.usage ?? { promptTokens: built.promptTokens, cachedTokens: 0, completionTokens: out.estimatedOutputTokens };
+        const usage = out.usage ?? {
+          promptTokens: built.promptTokens,
+          cachedTokens: 0,
+          completionTokens: out.estimatedOutputTokens,
+        };
         state.tokens = addTokens(state.tokens, usage);
-        if (built.cacheableTokens > 0) state.cacheStatus = usage.cachedTokens > 0 ? 'HIT' : state.cacheStatus === 'HIT' ? 'HIT' : 'MISS';
+        if (built.cacheableTokens > 0)
+          state.cacheStatus =
+            usage.cachedTokens > 0 ? 'HIT' : state.cacheStatus === 'HIT' ? 'HIT' : 'MISS';
         const overCap = out.cut || out.finish === 'length' || usage.completionTokens > cap;
         if (overCap) {
           await opts.audit.record({
             eventType: 'model_output_policy_violation',
             jobId: snapshot.jobId,
             actorId: snapshot.userId,
-            metadata: { violation: 'OUTPUT_CAP_EXCEEDED', modelClass, cap, completionTokens: usage.completionTokens, cutByRouter: out.cut, willRetry: capRetries > 0, attemptNumber: req.attemptNumber },
+            modelClass,
+            metadata: {
+              violation: 'OUTPUT_CAP_EXCEEDED',
+              cap,
+              completionTokens: usage.completionTokens,
+              cutByRouter: out.cut,
+              willRetry: capRetries > 0,
+              attemptNumber: req.attemptNumber,
+            },
           });
           progress('policy_violation', 'OUTPUT_CAP_EXCEEDED');
           if (capRetries-- > 0) {
-            extraFresh.splice(0, extraFresh.length, reinforcement('OUTPUT_CAP', { cap, family: req.family }));
+            extraFresh.splice(
+              0,
+              extraFresh.length,
+              reinforcement('OUTPUT_CAP', { cap, family: req.family }),
+            );
             continue;
           }
-          throw new RouterError('LLM_OUTPUT_CAP_EXCEEDED', `${modelClass} output exceeded ${cap} tokens after a reinforced retry`, { cap, completionTokens: usage.completionTokens });
+          throw new RouterError(
+            'LLM_OUTPUT_CAP_EXCEEDED',
+            `${modelClass} output exceeded ${cap} tokens after a reinforced retry`,
+            { cap, completionTokens: usage.completionTokens },
+          );
         }
         const parsed = parseAnswer(req.family, out.content);
         if (parsed.ok) {
           const rec = record('OK', decision.reason);
           await meter(req, decision, rec, null);
-          opts.records?.(rec);
+          await opts.records?.(rec);
           progress('completed');
           return { output: parsed.value, repaired: parsed.repaired, record: rec };
         }
         if (repairRetries-- > 0) {
           progress('repair_retry', parsed.stage === 'json' ? 'INVALID_JSON' : 'SCHEMA_INVALID');
-          extraFresh.splice(0, extraFresh.length, reinforcement('INVALID_OUTPUT', { cap, family: req.family, issues: parsed.issues }));
+          extraFresh.splice(
+            0,
+            extraFresh.length,
+            reinforcement('INVALID_OUTPUT', { cap, family: req.family, issues: parsed.issues }),
+          );
           continue;
         }
         await opts.audit.record({
           eventType: 'llm_output_fail_closed',
           jobId: snapshot.jobId,
           actorId: snapshot.userId,
-          metadata: { family: req.family, modelClass, stage: parsed.stage, issueCount: parsed.issues.length, attemptNumber: req.attemptNumber },
+          modelClass,
+          metadata: {
+            family: req.family,
+            stage: parsed.stage,
+            issueCount: parsed.issues.length,
+            attemptNumber: req.attemptNumber,
+          },
         });
-        throw new RouterError('LLM_OUTPUT_INVALID', `${req.family} output invalid after the repair retry`, { family: req.family, stage: parsed.stage, issues: parsed.issues.slice(0, 10) });
+        throw new RouterError(
+          'LLM_OUTPUT_INVALID',
+          `${req.family} output invalid after the repair retry`,
+          { family: req.family, stage: parsed.stage, issues: parsed.issues.slice(0, 10) },
+        );
       }
     } catch (caught) {
       let err = caught;
-      if (req.signal?.aborted && !(caught instanceof RouterError && caught.code !== 'LLM_CALL_ABORTED')) {
-        err = new RouterError('LLM_CALL_ABORTED', 'the call was aborted', { outputTokensSoFar: state.outputNow }, abortClass(req.signal.reason));
+      if (
+        req.signal?.aborted &&
+        !(caught instanceof RouterError && caught.code !== 'LLM_CALL_ABORTED')
+      ) {
+        err = new RouterError(
+          'LLM_CALL_ABORTED',
+          'the call was aborted',
+          { outputTokensSoFar: state.outputNow },
+          abortClass(req.signal.reason),
+        );
       }
       if (err instanceof RouterError) {
-        const rec = record(err.code === 'LLM_CALL_ABORTED' ? 'ABORTED' : err.code === 'CONTEXT_CAP_EXCEEDED' ? 'DENIED' : 'FAILED', decision.reason, err.code);
+        const rec = record(
+          err.code === 'LLM_CALL_ABORTED'
+            ? 'ABORTED'
+            : err.code === 'CONTEXT_CAP_EXCEEDED'
+              ? 'DENIED'
+              : 'FAILED',
+          decision.reason,
+          err.code,
+        );
         await meter(req, decision, rec, err.failureClass);
-        opts.records?.(rec);
+        await opts.records?.(rec);
         progress('failed', err.code);
       }
       throw err;
@@ -214,14 +351,25 @@ export function createRouter(opts: RouterOptions): IamaRouter {
     }
   }
 
-  async function providerCall(req: CallRequest, built: ReturnType<typeof buildMessages>, alias: string, cap: number, state: CallState, progress: (t: ProgressEvent['type'], s?: string) => void): Promise<StreamOutcome> {
+  async function providerCall(
+    req: CallRequest,
+    built: ReturnType<typeof buildMessages>,
+    alias: string,
+    cap: number,
+    state: CallState,
+    progress: (t: ProgressEvent['type'], s?: string) => void,
+  ): Promise<StreamOutcome> {
     const apiKey = await getProxyKey();
     const format = opts.structuredOutput ?? 'json_schema';
     const body: Record<string, unknown> = {
       model: alias,
       messages: built.messages,
       max_tokens: cap,
-      ...(format === 'json_schema' ? { response_format: responseFormat(req.family) } : format === 'json_object' ? { response_format: { type: 'json_object' } } : {}),
+      ...(format === 'json_schema'
+        ? { response_format: responseFormat(req.family) }
+        : format === 'json_object'
+          ? { response_format: { type: 'json_object' } }
+          : {}),
     };
     let lastStreamEvent = 0;
     for (let attempt = 1; ; attempt++) {
@@ -244,24 +392,56 @@ export function createRouter(opts: RouterOptions): IamaRouter {
             }
           },
         });
-        health.success(alias);
+        await observeHealth(alias, () => health.success(alias));
         return out;
       } catch (err) {
         if (req.signal?.aborted) {
           // Tokens already streamed were spent: meter them as estimated (prompt + partial output).
-          state.tokens = addTokens(state.tokens, { promptTokens: built.promptTokens, cachedTokens: 0, completionTokens: state.outputNow });
+          state.tokens = addTokens(state.tokens, {
+            promptTokens: built.promptTokens,
+            cachedTokens: 0,
+            completionTokens: state.outputNow,
+          });
           throw err;
         }
         if (!(err instanceof ProviderError)) throw err;
-        health.failure(alias, err.kind);
+        await observeHealth(alias, () => health.failure(alias, (err as ProviderError).kind));
         if (err.retryable && attempt < retry.maxAttempts) {
           const delay = backoffDelay(attempt, retry, err.retryAfterMs, random);
-          progress('retrying', `${err.kind}${err.status ? ` ${err.status}` : ''}; retry ${attempt} in ${delay} ms`);
+          progress(
+            'retrying',
+            `${err.kind}${err.status ? ` ${err.status}` : ''}; retry ${attempt} in ${delay} ms`,
+          );
           await clock.sleep(delay, req.signal);
           continue;
         }
-        throw new RouterError(err.kind === 'client' ? 'LLM_REQUEST_REJECTED' : 'LLM_PROVIDER_UNAVAILABLE', err.message, { kind: err.kind, status: err.status, attempts: attempt, alias });
+        throw new RouterError(
+          err.kind === 'client' ? 'LLM_REQUEST_REJECTED' : 'LLM_PROVIDER_UNAVAILABLE',
+          err.message,
+          { kind: err.kind, status: err.status, attempts: attempt, alias },
+        );
       }
+    }
+  }
+
+  /**
+   * Applies a health update and tells the status sink when the alias's status or DEGRADED window
+   * moved (every failure extends the window; a success only matters when it ends DOWN). Best
+   * effort: persisting status must never fail the model call it observes.
+   */
+  async function observeHealth(alias: string, update: () => void) {
+    const before = health.entryOf(alias);
+    update();
+    const after = health.entryOf(alias);
+    if (
+      !opts.statusSink ||
+      (after.status === before.status && after.degradedUntil === before.degradedUntil)
+    )
+      return;
+    try {
+      await opts.statusSink({ ...after, previous: before.status });
+    } catch {
+      // The in-process status stays authoritative; the next change writes a fresh snapshot.
     }
   }
 
@@ -270,8 +450,18 @@ export function createRouter(opts: RouterOptions): IamaRouter {
    * billable (V1-FR-BIL-002) and writing them would burn the idempotency key the activity's
    * retry needs; the route record keeps them.
    */
-  async function meter(req: CallRequest, decision: RouteDecision, rec: RouteRecord, failureClass: FailureClass | null) {
-    if (rec.providerCalls === 0 || failureClass === 'INFRA_FAILURE' || failureClass === 'POLICY_BLOCKED') return;
+  async function meter(
+    req: CallRequest,
+    decision: RouteDecision,
+    rec: RouteRecord,
+    failureClass: FailureClass | null,
+  ) {
+    if (
+      rec.providerCalls === 0 ||
+      failureClass === 'INFRA_FAILURE' ||
+      failureClass === 'POLICY_BLOCKED'
+    )
+      return;
     await opts.ledger.record({
       idempotencyKey: ledgerKey(req.snapshot.jobId, decision.modelClass, req.attemptNumber),
       userId: req.snapshot.userId,
@@ -297,4 +487,3 @@ export function createRouter(opts: RouterOptions): IamaRouter {
     l1InFlight: (sessionId) => limiter.inFlight(sessionId),
   };
 }
-
