@@ -5,7 +5,8 @@
  * file is produced, and a single failure returns every failed operation and no files.
  */
 import { patchEditSchema, type PatchEdit, type PatchEditOperation } from '@iama/contracts';
-import { applyEdits, findOverlaps, type TextEdit } from './edits';
+import { applyEdits, editServes, findOverlaps, type TextEdit } from './edits';
+import { mergeLineDeletions } from './ops/line-deletions';
 import { contentAt, type FileChange, type FileContent, type FileTree } from './file-tree';
 import { fingerprintOf } from './fingerprint';
 import type { AstSupport } from './ops/ast-support';
@@ -206,6 +207,7 @@ export function applyPatchEdit(
 
   const failedOps = () => new Set(failures.map((f) => f.index));
   for (const state of files.values()) {
+    state.edits = mergeLineDeletions(state.base ?? '', state.edits);
     if (state.deletedBy !== undefined && state.edits.length > 0) {
       const other = state.edits.map((e) => e.opIndex).filter((i) => i !== state.deletedBy);
       const later = Math.max(state.deletedBy, ...other);
@@ -229,7 +231,7 @@ export function applyPatchEdit(
   const failed = failedOps();
   for (const state of files.values()) {
     const ownOps = [
-      ...state.edits.map((e) => e.opIndex),
+      ...state.edits.flatMap((e) => e.ops ?? [e.opIndex]),
       ...(state.deletedBy === undefined ? [] : [state.deletedBy]),
     ];
     if (ownOps.some((i) => failed.has(i))) continue;
@@ -298,7 +300,7 @@ function syntaxFailures(
   const culprits = state.astOps.filter((i) => {
     const alone = applyEdits(
       base,
-      state.edits.filter((e) => e.opIndex === i),
+      state.edits.filter((e) => editServes(e, i)),
     );
     return ast.syntaxProblems(language, parserView(alone).source).length > 0;
   });

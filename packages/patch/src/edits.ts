@@ -6,17 +6,22 @@
  */
 
 /**
- * Replace `base.slice(start, end)` by `text`; `start === end` is an insertion. `mergeable`
- * marks a symbol deletion: two of them may overlap (adjacent symbols share a blank line, a class
- * and its member are both deleted) and then delete the union.
+ * Replace `base.slice(start, end)` by `text`; `start === end` is an insertion. `lineDeletion`
+ * marks the whole-line removal of a symbol, which `mergeLineDeletions` joins with its neighbours;
+ * `ops` lists every operation a merged edit stands for.
  */
 export type TextEdit = {
   start: number;
   end: number;
   text: string;
   opIndex: number;
-  mergeable?: boolean;
+  lineDeletion?: boolean;
+  ops?: readonly number[];
 };
+
+/** True when the edit carries out operation `i` (alone or merged with others). */
+export const editServes = (e: TextEdit, i: number): boolean =>
+  e.opIndex === i || (e.ops?.includes(i) ?? false);
 
 /** Sort order: by position, insertions before a replacement starting at the same point, then op order. */
 function compareEdits(a: TextEdit, b: TextEdit): number {
@@ -39,7 +44,7 @@ export function findOverlaps(edits: readonly TextEdit[]): Array<[TextEdit, TextE
       const b = sorted[j]!;
       if (b.start >= a.end) break;
       // Sorted order puts an insertion at a.start before a, so every b here starts inside a.
-      if (!(a.mergeable && b.mergeable)) out.push([a, b]);
+      out.push([a, b]);
     }
   }
   return out;
@@ -54,11 +59,6 @@ export function applyEdits(base: string, edits: readonly TextEdit[]): string {
   const parts: string[] = [];
   let at = 0;
   for (const e of sorted) {
-    if (e.start < at) {
-      // Only overlapping symbol deletions get here (findOverlaps rejects the rest): delete the union.
-      at = Math.max(at, e.end);
-      continue;
-    }
     parts.push(base.slice(at, e.start), e.text);
     at = e.end;
   }

@@ -23,6 +23,8 @@ export type ReversePatch = { files: ReverseFile[]; unified: string };
 export type RevertResult =
   { ok: true; files: FileTree; reverted: string[] } | { ok: false; conflict: true; drift: Drift[] };
 
+const INVERSE = { MODIFIED: 'MODIFIED', CREATED: 'DELETED', DELETED: 'CREATED' } as const;
+
 /**
  * The reverse of changes that were applied (whole delivery or the accepted part).
  * @example reversePatchOf(result.changes).files[0].restore // the original text
@@ -39,8 +41,8 @@ export function reversePatchOf(applied: readonly FileChange[]): ReversePatch {
       (c) =>
         deliveryFileOf({
           path: c.path,
-          changeType: c.changeType,
-          baseFingerprint: null,
+          changeType: INVERSE[c.changeType],
+          baseFingerprint: c.after === null ? null : fingerprintOf(c.after),
           before: c.after,
           after: c.before,
         }).unified,

@@ -20,11 +20,7 @@ export function deliveryFileOf(change: FileChange): DeliveryFile {
     splitLines(change.before ?? ''),
     splitLines(change.after ?? ''),
   );
-  const unified = unifiedDiff(
-    change.before === null ? null : change.path,
-    change.after === null ? null : change.path,
-    hunks,
-  );
+  const unified = unifiedDiff(change.path, change.changeType, hunks);
   return { ...change, hunks, unified };
 }
 

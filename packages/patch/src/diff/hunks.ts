@@ -85,19 +85,24 @@ export function hunkIdOf(
 export const displayStart = (from: number, count: number) => (count === 0 ? from : from + 1);
 
 /**
- * The unified-diff text of one file's hunks (`git apply` compatible, `\ No newline at end of file` included).
- * @example unifiedDiff('a.ts', 'a.ts', hunks) // '--- a/a.ts\n+++ b/a.ts\n@@ -1,1 +1,1 @@\n-x\n+y\n'
+ * The Git-style unified diff of one file (`git apply` compatible: `new file mode` / `deleted file
+ * mode` headers, so an empty created file is not lost, and `\ No newline at end of file`).
+ * @example unifiedDiff('a.ts', 'MODIFIED', hunks) // 'diff --git a/a.ts b/a.ts\n--- a/a.ts\n+++ b/a.ts\n@@ -1,1 +1,1 @@\n-x\n+y\n'
  */
 export function unifiedDiff(
-  oldPath: string | null,
-  newPath: string | null,
+  path: string,
+  changeType: 'MODIFIED' | 'CREATED' | 'DELETED',
   hunks: readonly Hunk[],
 ): string {
-  if (hunks.length === 0) return '';
-  const out = [
-    `--- ${oldPath === null ? '/dev/null' : `a/${oldPath}`}\n`,
-    `+++ ${newPath === null ? '/dev/null' : `b/${newPath}`}\n`,
-  ];
+  if (hunks.length === 0 && changeType === 'MODIFIED') return '';
+  const out = [`diff --git a/${path} b/${path}\n`];
+  if (changeType === 'CREATED') out.push('new file mode 100644\n');
+  if (changeType === 'DELETED') out.push('deleted file mode 100644\n');
+  if (hunks.length === 0) return out.join('');
+  out.push(
+    `--- ${changeType === 'CREATED' ? '/dev/null' : `a/${path}`}\n`,
+    `+++ ${changeType === 'DELETED' ? '/dev/null' : `b/${path}`}\n`,
+  );
   for (const h of hunks) {
     out.push(
       `@@ -${displayStart(h.oldFrom, h.oldLines)},${h.oldLines} +${displayStart(h.newFrom, h.newLines)},${h.newLines} @@\n`,

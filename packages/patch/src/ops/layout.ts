@@ -39,27 +39,41 @@ export function indentAt(text: string, offset: number): string {
 }
 
 /**
- * The range `delete_symbol` removes: the node, widened to whole lines when nothing else shares
- * them, plus one blank line so that no double gap is left between its neighbours and no gap is
- * left before the end of the enclosing block or file.
+ * The span a symbol occupies: its whole lines (indentation and line break included) when nothing
+ * else shares them, otherwise just the node.
+ * @example symbolSpan('a\n  b()\nc', 4, 7) // { start: 2, end: 8, wholeLines: true }
  */
-export function deletionRange(
+export function symbolSpan(
+  text: string,
+  start: number,
+  end: number,
+): { start: number; end: number; wholeLines: boolean } {
+  const ls = lineStart(text, start);
+  const le = lineEnd(text, end);
+  if (!isBlank(text.slice(ls, start)) || !isBlank(text.slice(end, le)))
+    return { start, end, wholeLines: false };
+  return { start: ls, end: pastTerminator(text, le), wholeLines: true };
+}
+
+/**
+ * Widens a whole-line deletion by one blank line, so that no double gap is left between its
+ * neighbours and no gap is left before the end of the enclosing block or of the file.
+ */
+export function tidyDeletion(
   text: string,
   start: number,
   end: number,
 ): { start: number; end: number } {
-  const ls = lineStart(text, start);
-  const le = lineEnd(text, end);
-  if (!isBlank(text.slice(ls, start)) || !isBlank(text.slice(end, le))) return { start, end };
-  const to = pastTerminator(text, le);
-  const prevStart = ls === 0 ? 0 : lineStart(text, ls - 1);
-  const prevBlank = ls === 0 || isBlank(stripEol(text.slice(prevStart, ls)));
-  if (!prevBlank) return { start: ls, end: to };
-  const next = text.slice(to, lineEnd(text, to));
-  if (to < text.length && isBlank(next))
-    return { start: ls, end: pastTerminator(text, lineEnd(text, to)) };
-  const closesBlock = to >= text.length || leadingWhitespace(next).length < start - ls;
-  return { start: closesBlock && ls > 0 ? prevStart : ls, end: to };
+  const prevStart = start === 0 ? 0 : lineStart(text, start - 1);
+  const prevBlank = start === 0 || isBlank(stripEol(text.slice(prevStart, start)));
+  if (!prevBlank) return { start, end };
+  const next = text.slice(end, lineEnd(text, end));
+  if (end < text.length && isBlank(next))
+    return { start, end: pastTerminator(text, lineEnd(text, end)) };
+  const closesBlock =
+    end >= text.length ||
+    leadingWhitespace(next).length < leadingWhitespace(text.slice(start, end)).length;
+  return { start: closesBlock && start > 0 ? prevStart : start, end };
 }
 
 const stripEol = (line: string) => line.replace(/\r?\n$|\r$/, '');

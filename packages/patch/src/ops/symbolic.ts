@@ -9,7 +9,7 @@ import type { TextEdit } from '../edits';
 import type { SourceLocation } from '../reasons';
 import { dominantEol, lineColumnAt } from '../text/lines';
 import type { AstEditLanguage, AstSupport } from './ast-support';
-import { deletionRange, fitToIndent, indentAt, leadingBlankLines, lineEnd } from './layout';
+import { fitToIndent, indentAt, leadingBlankLines, lineEnd, symbolSpan } from './layout';
 
 export type SymbolicOp = SymbolicReplaceOp | InsertAfterSymbolOp | DeleteSymbolOp;
 
@@ -60,12 +60,15 @@ export function resolveSymbolic(
         edit: { start: from, end, text: fitToIndent(op.new_body, indent, eol), opIndex },
       };
     }
-    case 'delete_symbol':
+    case 'delete_symbol': {
       // The attached doc comment goes with its declaration rather than being orphaned.
+      const span = symbolSpan(base, docStart, end);
+      const lineDeletion = span.wholeLines ? { lineDeletion: true } : {};
       return {
         ok: true,
-        edit: { ...deletionRange(base, docStart, end), text: '', opIndex, mergeable: true },
+        edit: { start: span.start, end: span.end, text: '', opIndex, ...lineDeletion },
       };
+    }
     case 'insert_after_symbol': {
       const at = lineEnd(base, end);
       const gap = eol.repeat(1 + leadingBlankLines(op.content));
