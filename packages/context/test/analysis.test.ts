@@ -12,6 +12,7 @@ import {
   buildContext,
   confidenceScore,
   confidenceThresholdsFromConfig,
+  extractImports,
   fastPassEstimate,
   indexWorkspace,
   walkWorkspace,
@@ -135,6 +136,55 @@ void describe('V1-FR-CTX-001 imports resolved to files', () => {
     });
     assert.deepEqual(resolved(py, 'app/repo.py'), { '.core.models': ['app/core/models.py'] });
     assert.deepEqual(resolved(py, 'app/core/__init__.py'), { '.models': ['app/core/models.py'] });
+  });
+
+  void it('imports found anywhere in the file, but not in strings or comments', () => {
+    const esSrc = [
+      "import fs = require('node:fs');",
+      "const lazy = () => import('./lazy');",
+      'function f() {',
+      "  const x = require('./x'); // require('./commented')",
+      '  return "require(\'./in-string\')";',
+      '}',
+      "export * from './all';",
+    ].join('\n');
+    const esTree = parse('typescript', esSrc);
+    const es = extractImports('typescript', esTree.rootNode, esSrc);
+    esTree.delete?.();
+    assert.deepEqual(
+      es.map((i) => [i.specifier, i.line]),
+      [
+        ['node:fs', 1],
+        ['./lazy', 2],
+        ['./x', 4],
+        ['./all', 7],
+      ],
+    );
+    const pySrc = [
+      'import os',
+      '"""import fake"""',
+      'def f():',
+      '    try:',
+      '        from .a import (',
+      '            b,',
+      '            c as d,',
+      '        )',
+      '    except ImportError:',
+      '        import json, csv as c',
+      '# import nothing',
+    ].join('\n');
+    const pyTree = parse('python', pySrc);
+    const py = extractImports('python', pyTree.rootNode, pySrc);
+    pyTree.delete?.();
+    assert.deepEqual(
+      py.map((i) => [i.specifier, i.names, i.line]),
+      [
+        ['os', ['*'], 1],
+        ['.a', ['b', 'c'], 5],
+        ['json', ['*'], 10],
+        ['csv', ['*'], 10],
+      ],
+    );
   });
 
   void it('Java: imports to files by package path; the JDK is external', () => {

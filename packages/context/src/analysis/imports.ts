@@ -25,20 +25,8 @@ export function extractImports(
   source: string,
 ): ImportRef[] {
   const out: ImportRef[] = [];
-  const lineAt = (i: number) => countLines(source, i);
-  if (language === 'python') {
-    visit(root, (n) => {
-      if (
-        n.type === 'import_statement' ||
-        n.type === 'import_from_statement' ||
-        n.type === 'future_import_statement'
-      ) {
-        out.push(...pythonImport(textOf(source, n), lineAt(n.startIndex)));
-        return false;
-      }
-      return true;
-    });
-  } else if (language === 'java') {
+  const lines = lineCounter(source);
+  if (language === 'java') {
     for (const n of named(root)) {
       if (n.type !== 'import_declaration') continue;
       const m = /^import\s+(static\s+)?([\w.]+?)(\.\*)?\s*;/.exec(
@@ -49,44 +37,67 @@ export function extractImports(
           specifier: m[2]!,
           names: m[3] ? ['*'] : [m[2]!.slice(m[2]!.lastIndexOf('.') + 1)],
           typeOnly: false,
-          line: lineAt(n.startIndex),
+          line: lines(n.startIndex),
         });
     }
-  } else {
-    visit(root, (n) => {
-      if (
-        n.type === 'import_statement' ||
-        (n.type === 'export_statement' && n.childForFieldName('source'))
-      ) {
-        const ref = esImport(textOf(source, n), lineAt(n.startIndex));
-        if (ref) out.push(ref);
-        return false;
-      }
-      if (n.type === 'call_expression') {
-        const m = /^(?:require|import)\s*\(\s*(['"`])([^'"`]+)\1\s*\)$/.exec(textOf(source, n));
-        if (m)
-          out.push({ specifier: m[2]!, names: ['*'], typeOnly: false, line: lineAt(n.startIndex) });
-      }
-      return true;
-    });
+    return out;
   }
-  return out;
+  if (language === 'python') {
+    // Imports may sit in any block (functions, try/except); the text proposes, the tree confirms
+    // (a match inside a string or comment is not a statement starting there).
+    for (const at of keywordIndices(source, /\b(?:from|import)\b/g)) {
+      const n = root.namedDescendantForIndex(at, at + 1);
+      if (n?.startIndex !== at || !PY_IMPORTS.has(n.type)) continue;
+      out.push(...pythonImport(textOf(source, n), lines(at)));
+    }
+    return out;
+  }
+  // ES static imports and re-exports are top-level statements.
+  for (const n of named(root)) {
+    if (
+      n.type === 'import_statement' ||
+      (n.type === 'export_statement' && n.childForFieldName('source'))
+    ) {
+      const ref = esImport(textOf(source, n), lines(n.startIndex));
+      if (ref) out.push(ref);
+    }
+  }
+  // `require('x')` and `import('x')` anywhere: located by text, confirmed as a call by the tree.
+  for (const m of source.matchAll(/\b(?:require|import)\s*\(\s*(['"`])([^'"`\n]+)\1\s*\)/g)) {
+    const end = m.index + m[0].length;
+    const n = root.namedDescendantForIndex(m.index, end - 1);
+    if (n?.type === 'call_expression' && n.startIndex === m.index && n.endIndex === end) {
+      out.push({ specifier: m[2]!, names: ['*'], typeOnly: false, line: lines(m.index) });
+    }
+  }
+  return out.sort((a, b) => a.line - b.line);
 }
 
-function visit(node: SyntaxNode, enter: (n: SyntaxNode) => boolean): void {
-  const stack = [node];
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (!enter(n)) continue;
-    const kids = named(n);
-    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
-  }
+const PY_IMPORTS = new Set([
+  'import_statement',
+  'import_from_statement',
+  'future_import_statement',
+]);
+
+function keywordIndices(source: string, pattern: RegExp): number[] {
+  return [...source.matchAll(pattern)].map((m) => m.index);
 }
 
-function countLines(source: string, index: number): number {
+/** 1-based line of an index; indices must be asked in ascending order for linear cost. */
+function lineCounter(source: string): (index: number) => number {
   let line = 1;
-  for (let i = source.indexOf('\n'); i !== -1 && i < index; i = source.indexOf('\n', i + 1)) line++;
-  return line;
+  let at = 0;
+  return (index) => {
+    if (index < at) {
+      line = 1;
+      at = 0;
+    }
+    for (let i = source.indexOf('\n', at); i !== -1 && i < index; i = source.indexOf('\n', i + 1)) {
+      line++;
+      at = i + 1;
+    }
+    return line;
+  };
 }
 
 const ES_SOURCE = /\bfrom\s*(['"])([^'"]+)\1|^import\s*(['"])([^'"]+)\3/;
@@ -96,6 +107,10 @@ function esImport(text: string, line: number): ImportRef | undefined {
     .replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
+  const equals = /^import\s+(?:type\s+)?[\w$]+\s*=\s*require\s*\(\s*(['"])([^'"]+)\1\s*\)/.exec(
+    flat,
+  );
+  if (equals) return { specifier: equals[2]!, names: ['*'], typeOnly: false, line };
   const src = ES_SOURCE.exec(flat);
   if (!src) return undefined;
   const specifier = (src[2] ?? src[4])!;

@@ -13,6 +13,8 @@ export type SyntaxNode = {
   childForFieldName(name: string): SyntaxNode | null;
   /** True when the subtree holds an ERROR or MISSING node. */
   readonly hasError: boolean;
+  /** The smallest named node spanning `startIndex…endIndex` (inclusive); located inside Tree-sitter, without walking children here. */
+  namedDescendantForIndex(startIndex: number, endIndex?: number): SyntaxNode | null;
 };
 
 /** A parsed file. `delete` frees a tree that lives outside the JS heap (web-tree-sitter's WebAssembly memory). */
