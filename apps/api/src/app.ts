@@ -10,6 +10,9 @@ import { registerErrorHandling } from './errors';
 import authPlugin from './plugins/auth';
 import type { AuthOptions } from './auth/config';
 import { genReqId, registerRequestId } from './plugins/request-id';
+import { billingRoutes } from './routes/billing';
+import { usageRoutes } from './routes/usage';
+import type { BillingOptions } from './billing/config';
 import { healthRoutes } from './routes/health';
 import { authRoutes } from './routes/auth';
 import { subscriptionRoutes } from './routes/subscription';
@@ -22,6 +25,8 @@ export type AppDeps = {
   temporal: Client;
   taskQueue: string;
   healthProbeEnabled: boolean;
+  /** Stripe settings (`loadBillingOptions`); without them the billing routes are not registered. */
+  billing?: BillingOptions;
   /** Operator API, support and telemetry settings; defaults from the environment. */
   operator?: OperatorOptions;
   /** Job API and live stream settings (LISTEN connection, keep-alive, workflow policy overrides). */
@@ -42,6 +47,8 @@ export async function buildApp(
   await app.register(subscriptionRoutes);
   await app.register(operatorSurface, { db: deps.db, operator: deps.operator });
   await app.register(healthRoutes, deps);
+  await app.register(usageRoutes, deps);
+  await app.register(billingRoutes, deps);
   if (deps.healthProbeEnabled) await app.register(healthProbeRoutes, deps);
   await app.register(jobRoutes, deps);
   return app;
