@@ -109,7 +109,7 @@ export type ProposalView = {
   title: string;
   summary: string;
   riskScore: number;
-  estimatedComplexity: string;
+  estimatedComplexity: string | null;
   technicalAnalysis: unknown;
 };
 
