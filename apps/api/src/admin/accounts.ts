@@ -184,13 +184,11 @@ export async function resetAdminPassword(
         temporary_password_expires_at: expiresAt,
       })
       .onConflict((oc) =>
-        oc
-          .column('admin_id')
-          .doUpdateSet({
-            password_change_required: true,
-            temporary_password_expires_at: expiresAt,
-            updated_at: new Date(nowMs),
-          }),
+        oc.column('admin_id').doUpdateSet({
+          password_change_required: true,
+          temporary_password_expires_at: expiresAt,
+          updated_at: new Date(nowMs),
+        }),
       )
       .execute();
     await revokeAdminSessions(trx, adminId);
@@ -279,13 +277,11 @@ export async function changeOwnPassword(
       .insertInto('admin_credentials')
       .values({ admin_id: me.adminId })
       .onConflict((oc) =>
-        oc
-          .column('admin_id')
-          .doUpdateSet({
-            password_change_required: false,
-            temporary_password_expires_at: null,
-            updated_at: new Date(),
-          }),
+        oc.column('admin_id').doUpdateSet({
+          password_change_required: false,
+          temporary_password_expires_at: null,
+          updated_at: new Date(),
+        }),
       )
       .execute();
     // Other sessions were opened with the old password; this one stays.

@@ -145,14 +145,12 @@ export async function putConfig(
         effective_at: now,
       })
       .onConflict((oc) =>
-        oc
-          .column('config_key')
-          .doUpdateSet({
-            config_value: JSON.stringify(stored),
-            updated_by: admin.adminId,
-            reason: body.reason,
-            effective_at: now,
-          }),
+        oc.column('config_key').doUpdateSet({
+          config_value: JSON.stringify(stored),
+          updated_by: admin.adminId,
+          reason: body.reason,
+          effective_at: now,
+        }),
       )
       .execute();
     const oldMasked = current ? maskConfigValue(key, current.config_value) : null;

@@ -100,14 +100,12 @@ export async function setKillSwitch(
           effective_at: now,
         })
         .onConflict((oc) =>
-          oc
-            .column('config_key')
-            .doUpdateSet({
-              config_value: JSON.stringify(value),
-              updated_by: admin.adminId,
-              reason: body.reason,
-              effective_at: now,
-            }),
+          oc.column('config_key').doUpdateSet({
+            config_value: JSON.stringify(value),
+            updated_by: admin.adminId,
+            reason: body.reason,
+            effective_at: now,
+          }),
         )
         .execute();
     if (body.scope === 'GLOBAL') {

@@ -2,6 +2,9 @@
  * @module Settings of the operator, support and telemetry surface, from the environment unless
  * the caller (tests, `buildApp` deps) passes them.
  */
+import { join } from 'node:path';
+import { fileTelemetrySink, type TelemetrySink } from '../routes/telemetry/sink';
+import { ticketingFromEnv, type TicketingAdapter } from '../routes/support/ticketing';
 import { bootstrapAdminFromEnv, type BootstrapAdminConfig } from './bootstrap';
 
 export type OperatorOptions = {
@@ -11,8 +14,20 @@ export type OperatorOptions = {
   liteLlmBaseUrl?: string | null;
   /** Clock for session expiry and TOTP (tests shift it). */
   now?: () => number;
+  /** Where telemetry events go (not the primary database). */
+  telemetrySink?: TelemetrySink;
+  /** The ticketing provider of support tickets. */
+  ticketing?: TicketingAdapter;
 };
 
 export function operatorOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): OperatorOptions {
-  return { bootstrap: bootstrapAdminFromEnv(env), liteLlmBaseUrl: env.LITELLM_BASE_URL ?? null };
+  return {
+    bootstrap: bootstrapAdminFromEnv(env),
+    liteLlmBaseUrl: env.LITELLM_BASE_URL ?? null,
+    // `IAMA_TELEMETRY_DIR`; by default beside the process's working directory data.
+    telemetrySink: fileTelemetrySink(
+      env.IAMA_TELEMETRY_DIR ?? join(process.cwd(), '.data', 'telemetry'),
+    ),
+    ticketing: ticketingFromEnv(env),
+  };
 }

@@ -4,6 +4,7 @@
  * support (§7) and telemetry (§11) routes. Wrapped with fastify-plugin so the counter sees every
  * route of the app, not only its own.
  */
+import { join } from 'node:path';
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
@@ -15,6 +16,10 @@ import { operatorOptionsFromEnv, type OperatorOptions } from '../../admin/option
 import { adminAuthRoutes } from './auth';
 import { adminAccountRoutes } from './accounts';
 import { adminOperatorRoutes } from './operator';
+import { supportRoutes } from '../support/create-ticket';
+import { telemetryRoutes } from '../telemetry/ingest-events';
+import { fileTelemetrySink } from '../telemetry/sink';
+import { localTicketing } from '../support/ticketing';
 
 export type { OperatorOptions } from '../../admin/options';
 
@@ -33,6 +38,10 @@ async function operatorPlugin(app: FastifyInstance, opts: OperatorPluginOptions)
   await app.register(adminOperatorRoutes, {
     metrics,
     liteLlmBaseUrl: options.liteLlmBaseUrl ?? null,
+  });
+  await app.register(supportRoutes, { ticketing: options.ticketing ?? localTicketing() });
+  await app.register(telemetryRoutes, {
+    sink: options.telemetrySink ?? fileTelemetrySink(join(process.cwd(), '.data', 'telemetry')),
   });
 }
 
