@@ -49,6 +49,7 @@ void describe('V1-FR-CTX-001 outline on real parses', () => {
   void it('TypeScript: classes, methods, functions, types, overloads, TSX components', () => {
     assert.deepEqual(declarations(ts, 'src/repo.ts'), [
       'UserRepo:class',
+      'UserRepo.rows:property',
       'UserRepo.find:method',
       'UserRepo.save:method',
       'unrelatedExport:function',

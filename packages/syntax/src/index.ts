@@ -21,5 +21,12 @@ export {
   type SyntaxTree,
   type SyntaxTreeNode,
 } from './parse';
-export { findSymbol, listSymbols, type SymbolKind, type SymbolMatch } from './symbols';
+export {
+  findSymbol,
+  listSymbols,
+  symbolsOfNode,
+  type SymbolKind,
+  type SymbolMatch,
+  type SymbolNode,
+} from './symbols';
 export { hasSyntaxErrors, syntaxProblems, problemsOf, type SyntaxProblem } from './errors';

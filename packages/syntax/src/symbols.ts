@@ -15,9 +15,21 @@
  * more than one means ambiguous (overload signatures, getter/setter pairs, conditional Python
  * definitions, redefinitions).
  */
-import type { Node, Tree } from 'web-tree-sitter';
+import type { Tree } from 'web-tree-sitter';
 import type { SyntaxLanguage } from './languages';
 import { parse } from './parse';
+
+/**
+ * The part of a Tree-sitter node the symbol walker reads; web-tree-sitter's `Node` satisfies it,
+ * and so does any structurally equal node (e.g. `@iama/context`'s `SyntaxNode`).
+ */
+export type SymbolNode = {
+  readonly type: string;
+  readonly startIndex: number;
+  readonly endIndex: number;
+  readonly namedChildren: ReadonlyArray<SymbolNode | null>;
+  childForFieldName(name: string): SymbolNode | null;
+};
 
 export type SymbolKind =
   | 'function'
@@ -81,7 +93,19 @@ export function listSymbols(language: SyntaxLanguage, source: Tree | string): Sy
 
 type Walk = { language: SyntaxLanguage; source: string; out: SymbolMatch[] };
 
-function collect(language: SyntaxLanguage, root: Node, source: string): SymbolMatch[] {
+/**
+ * `listSymbols` on an already parsed root node; `source` is the full text that was parsed.
+ * @example symbolsOfNode('python', tree.rootNode, src).filter((s) => s.kind === 'class')
+ */
+export function symbolsOfNode(
+  language: SyntaxLanguage,
+  root: SymbolNode,
+  source: string,
+): SymbolMatch[] {
+  return collect(language, root, source);
+}
+
+function collect(language: SyntaxLanguage, root: SymbolNode, source: string): SymbolMatch[] {
   const walk: Walk = { language, source, out: [] };
   if (language === 'python') pythonBlock(walk, root, '', 'module');
   else if (language === 'java') javaBody(walk, root, '');
@@ -89,20 +113,21 @@ function collect(language: SyntaxLanguage, root: Node, source: string): SymbolMa
   return walk.out;
 }
 
-const named = (node: Node): Node[] => node.namedChildren.filter((c): c is Node => c !== null);
+const named = (node: SymbolNode): SymbolNode[] =>
+  node.namedChildren.filter((c): c is SymbolNode => c !== null);
 
 function add(
   walk: Walk,
-  siblings: Node[],
+  siblings: SymbolNode[],
   at: number,
   decl: {
     name: string;
     prefix: string;
     kind: SymbolKind;
-    outer: Node;
-    body?: Node | null;
+    outer: SymbolNode;
+    body?: SymbolNode | null;
     exported?: boolean;
-    range?: Node;
+    range?: SymbolNode;
   },
 ): string {
   const path = decl.prefix ? `${decl.prefix}.${decl.name}` : decl.name;
@@ -128,7 +153,7 @@ function add(
 const COMMENT_TYPES = new Set(['comment', 'line_comment', 'block_comment']);
 
 /** Walks back over comment siblings separated from what follows by at most one line break. */
-function docStart(walk: Walk, siblings: Node[], at: number): number {
+function docStart(walk: Walk, siblings: SymbolNode[], at: number): number {
   let start = siblings[at]!.startIndex;
   for (let j = at - 1; j >= 0; j--) {
     const prev = siblings[j]!;
@@ -143,7 +168,7 @@ function docStart(walk: Walk, siblings: Node[], at: number): number {
   return start;
 }
 
-function nameText(walk: Walk, node: Node | null): string | undefined {
+function nameText(walk: Walk, node: SymbolNode | null): string | undefined {
   if (!node) return undefined;
   return walk.source.slice(node.startIndex, node.endIndex);
 }
@@ -178,10 +203,10 @@ const NAME_TYPES = new Set([
   'number',
 ]);
 
-function esStatements(walk: Walk, container: Node, prefix: string): void {
+function esStatements(walk: Walk, container: SymbolNode, prefix: string): void {
   const kids = named(container);
   kids.forEach((child, i) => {
-    let decl: Node | null = child;
+    let decl: SymbolNode | null = child;
     let exported = false;
     if (child.type === 'export_statement') {
       exported = true;
@@ -195,16 +220,16 @@ function esStatements(walk: Walk, container: Node, prefix: string): void {
 }
 
 /** `'m'` in `declare module 'm'` and `'x'() {}` are named by their content. */
-function unquote(node: Node, text: string): string {
+function unquote(node: SymbolNode, text: string): string {
   return node.type === 'string' ? text.slice(1, -1) : text;
 }
 
 function esDeclaration(
   walk: Walk,
-  kids: Node[],
+  kids: SymbolNode[],
   i: number,
-  decl: Node,
-  outer: Node,
+  decl: SymbolNode,
+  outer: SymbolNode,
   exported: boolean,
   prefix: string,
 ): void {
@@ -258,7 +283,7 @@ function esDeclaration(
   }
 }
 
-function esClassBody(walk: Walk, body: Node, prefix: string): void {
+function esClassBody(walk: Walk, body: SymbolNode, prefix: string): void {
   const kids = named(body);
   kids.forEach((member, i) => {
     const t = member.type;
@@ -309,7 +334,7 @@ const PY_TRANSPARENT = new Set([
 
 function pythonBlock(
   walk: Walk,
-  block: Node,
+  block: SymbolNode,
   prefix: string,
   scope: 'module' | 'class' | 'function',
 ): void {
@@ -341,7 +366,7 @@ function pythonBlock(
 }
 
 /** The blocks of an `if` / `try` / `with` statement and of its clauses. */
-function clauseBlocks(node: Node): Node[] {
+function clauseBlocks(node: SymbolNode): SymbolNode[] {
   return named(node).flatMap((part) =>
     part.type === 'block' ? [part] : PY_TRANSPARENT.has(part.type) ? clauseBlocks(part) : [],
   );
@@ -357,7 +382,7 @@ const JAVA_TYPES: Record<string, SymbolKind> = {
   annotation_type_declaration: 'interface',
 };
 
-function javaBody(walk: Walk, container: Node, prefix: string): void {
+function javaBody(walk: Walk, container: SymbolNode, prefix: string): void {
   const kids = named(container);
   kids.forEach((child, i) => {
     const name = nameText(walk, child.childForFieldName('name'));

@@ -3,10 +3,11 @@
  * slice is a target file, a dependency declaration, or the approved spec, with the reasons it
  * was included.
  */
+import type { SymbolKind } from '@iama/syntax';
 import type { SourceLanguage } from '../filters/language';
 
-export type DeclarationKind =
-  'function' | 'class' | 'method' | 'interface' | 'type' | 'enum' | 'variable';
+/** The kinds `@iama/syntax` names declarations with. */
+export type DeclarationKind = SymbolKind;
 
 export type InclusionReason =
   | { kind: 'target' }
