@@ -21,6 +21,8 @@ import {
   fileSecrets,
   issueConfirmationToken,
   isRouterError,
+  ledgerQuantity,
+  creditsOfLedgerQuantity,
   normalizeUsage,
   parseAnswer,
   ProviderHealth,
@@ -100,6 +102,8 @@ void test('issue #4: provider status OK → DEGRADED → DOWN → DEGRADED → O
   assert.equal(h.status('l1'), 'OK');
   h.failure('l1', 'server');
   assert.equal(h.status('l1'), 'DEGRADED');
+  assert.equal(h.entryOf('l1').degradedUntil, 1000, 'readers in other processes see when DEGRADED lapses');
+  assert.deepEqual(h.entryOf('l9'), { alias: 'l9', status: 'OK', consecutiveFailures: 0, lastSuccessAt: null, lastFailureAt: null, lastFailureKind: null, degradedUntil: null });
   h.failure('l1', 'server');
   h.failure('l1', 'server');
   assert.equal(h.status('l1'), 'DOWN');
@@ -167,4 +171,14 @@ void test('PRD V1 §11 item 4: a template for every family × mode carries safet
     }
   }
   assert.match(systemTemplate('patch_edit', 'PROFESSIONAL', 'L2', 5000), /Full-file regeneration is prohibited/);
+});
+
+void test('PRD V1 §9.10 + DB_SCHEMA §2: credits are stored in usage_ledger.quantity as milli-credits, rounded once; out-of-range fails', () => {
+  assert.equal(ledgerQuantity(0.3004), 300);
+  assert.equal(ledgerQuantity(0.0005), 1);
+  assert.equal(ledgerQuantity(0), 0);
+  assert.equal(creditsOfLedgerQuantity(1235), 1.235);
+  assert.throws(() => ledgerQuantity(-1), RangeError);
+  assert.throws(() => ledgerQuantity(Number.NaN), RangeError);
+  assert.throws(() => ledgerQuantity(3_000_000), RangeError, 'INTEGER holds at most ~2.1M credits per row');
 });
