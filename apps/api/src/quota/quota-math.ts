@@ -15,12 +15,13 @@ import {
   type StartGateDenial,
   type Tier,
 } from '@iama/contracts';
+import { LEDGER_UNITS_PER_CREDIT } from '@iama/llm';
 
 /**
- * Ledger credits are stored as integer milli-credits (`usage_ledger.quantity`): the column is
- * INTEGER and a small L1 call costs ~0.3 C (docs/billing/decisions.md, decision 1).
+ * Ledger credits are integer milli-credits (`usage_ledger.quantity` is INTEGER and a small L1 call
+ * costs ~0.3 C): the unit the IAMA Router's ledger adapter writes (docs/billing/decisions.md 1).
  */
-export const MILLI_PER_CREDIT = 1000;
+export const MILLI_PER_CREDIT = LEDGER_UNITS_PER_CREDIT;
 
 export type AddOnPercent = 0 | 25 | 50;
 
