@@ -152,6 +152,31 @@ void describe('quota reservations and the two-layer gate (PRD V1 §9.10)', () =>
     }
   });
 
+  void it('issue #5 done-means: 100 concurrent starts of one user against a limit of N give exactly N reservations, balance never negative', async () => {
+    const userId = await user('PRO');
+    await spend(userId, 650 - 64); // 64 C: six 10 C holds fit under the credit layer, the daily limit is 20
+    const pool = createDb(scratch.url, 10);
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 100 }, (_, i) =>
+          reserveQuota(pool.db, {
+            userId,
+            jobId: randomUUID(),
+            idempotencyKey: `c100:${i}:${userId}`,
+            now: NOW,
+          }),
+        ),
+      );
+      assert.equal(results.filter((r) => r.ok).length, 6);
+      assert.ok(results.every((r) => r.ok || r.denial.code === 'INSUFFICIENT_MONTHLY_BALANCE'));
+    } finally {
+      await pool.close();
+    }
+    const state = await quotaState(db, userId, NOW);
+    assert.equal(state.heldMilli, 60_000);
+    assert.equal(state.remainingMilli, 4_000);
+  });
+
   void it('invariant 6: the same idempotency key reserves once, also when retried concurrently', async () => {
     const userId = await user('MAX');
     const jobId = randomUUID();
