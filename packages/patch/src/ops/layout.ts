@@ -80,21 +80,50 @@ const stripEol = (line: string) => line.replace(/\r?\n$|\r$/, '');
 const leadingWhitespace = (line: string) => /^[ \t]*/.exec(line)![0];
 
 /**
+ * True when the text is a declaration copied straight out of the file: first line without its
+ * indentation, the following lines still at their absolute indentation, which is then already
+ * right. In brace languages such a copy ends on a line at the symbol's indentation (the closing
+ * brace), where a column-0 body ends at column 0. In Python, lines less indented than the symbol
+ * can only be string content and are ignored; the least-indented remaining line exactly at
+ * `indent` means a column-0 body, unless the copy starts with a decorator.
+ */
+function copiedFromFile(
+  lines: readonly string[],
+  indent: string,
+  indentSensitive: boolean,
+): boolean {
+  const rest = lines.slice(1).filter((l) => !isBlank(l));
+  if (indent === '' || rest.length === 0) return false;
+  if (!indentSensitive) return rest.at(-1)!.startsWith(indent);
+  const inside = rest.filter((l) => l.startsWith(indent));
+  if (inside.length === 0) return false;
+  const least = Math.min(...inside.map((l) => leadingWhitespace(l).length));
+  return least > indent.length || lines[0]!.trimStart().startsWith('@');
+}
+
+/**
  * Lays model text out at `indent`: leading and trailing blank lines go, the first line's own
  * indentation is replaced by `indent` on every following line that starts with it (so a body
  * written at column 0 or copied with its original indentation both land right), lines indented
  * less than the first (e.g. inside a multi-line string) are left as written, and line breaks
- * follow the file. The first line gets no indentation: the caller places it.
+ * follow the file. The first line gets no indentation: the caller places it. A declaration
+ * copied verbatim from the file (see `copiedFromFile`) keeps its lines as they are.
  * @example fitToIndent('m() {\n  return 1;\n}\n', '  ', '\n') // 'm() {\n    return 1;\n  }'
  */
-export function fitToIndent(body: string, indent: string, eol: Eol): string {
+export function fitToIndent(
+  body: string,
+  indent: string,
+  eol: Eol,
+  indentSensitive = false,
+): string {
   const lines = body.replace(/\r\n?/g, '\n').split('\n');
   while (lines.length > 1 && isBlank(lines[lines.length - 1]!)) lines.pop();
   while (lines.length > 1 && isBlank(lines[0]!)) lines.shift();
-  const firstIndent = /^[ \t]*/.exec(lines[0]!)![0];
+  const firstIndent = leadingWhitespace(lines[0]!);
+  const verbatim = firstIndent === '' && copiedFromFile(lines, indent, indentSensitive);
   const out = lines.map((line, i) => {
     if (i === 0) return line.slice(firstIndent.length);
-    if (isBlank(line) || !line.startsWith(firstIndent)) return line;
+    if (verbatim || isBlank(line) || !line.startsWith(firstIndent)) return line;
     return indent + line.slice(firstIndent.length);
   });
   return withEol(out.join('\n'), eol);

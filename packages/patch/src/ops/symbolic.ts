@@ -57,7 +57,12 @@ export function resolveSymbolic(
       const from = startsWithComment(language, op.new_body) ? docStart : start;
       return {
         ok: true,
-        edit: { start: from, end, text: fitToIndent(op.new_body, indent, eol), opIndex },
+        edit: {
+          start: from,
+          end,
+          text: fitToIndent(op.new_body, indent, eol, language === 'python'),
+          opIndex,
+        },
       };
     }
     case 'delete_symbol': {
@@ -77,7 +82,7 @@ export function resolveSymbolic(
         edit: {
           start: at,
           end: at,
-          text: gap + indent + fitToIndent(op.content, indent, eol),
+          text: gap + indent + fitToIndent(op.content, indent, eol, language === 'python'),
           opIndex,
         },
       };
