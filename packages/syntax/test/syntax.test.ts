@@ -8,6 +8,7 @@ import {
   listSymbols,
   loadSyntax,
   parse,
+  symbolsOfNode,
   SyntaxParseError,
   syntaxProblems,
   SYNTAX_LANGUAGES,
@@ -265,5 +266,28 @@ void describe('syntax errors (V1-FR-DEL-004: a result that no longer parses is r
   void it('lists symbols even when part of a file does not parse', () => {
     const paths = listSymbols('python', 'def ok():\n    pass\n\ndef bad(:\n').map((s) => s.path);
     assert.ok(paths.includes('ok'));
+  });
+});
+
+void describe('symbols: trees, namespaces and declarator ranges', () => {
+  void it('a parsed tree whose root starts after leading comments gives the same indices as text', () => {
+    const src = '\n\n# header comment\n\ndef f():\n    return 1\n';
+    const tree = parse('python', src);
+    try {
+      assert.ok(tree.rootNode.startIndex > 0);
+      assert.deepEqual(findSymbol('python', tree, 'f'), findSymbol('python', src, 'f'));
+      assert.deepEqual(symbolsOfNode('python', tree.rootNode, src), listSymbols('python', src));
+    } finally {
+      tree.delete();
+    }
+  });
+
+  void it('TypeScript namespaces, ambient modules and multi-declarator statements', () => {
+    const src =
+      "namespace NS { export function inner() {} }\ndeclare module 'ext' { function z(): void; }\nexport const a = 1, b = () => 2;\n";
+    assert.equal(findSymbol('typescript', src, 'NS.inner')[0]?.exported, true);
+    assert.equal(findSymbol('typescript', src, 'ext.z')[0]?.kind, 'function');
+    const [b] = findSymbol('typescript', src, 'b');
+    assert.equal(src.slice(b!.startIndex, b!.endIndex), 'b = () => 2');
   });
 });
