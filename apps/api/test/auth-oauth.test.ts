@@ -295,3 +295,38 @@ void describe('OAuth login (V1-FR-AUTH-002)', () => {
     assert.equal(code(missing), 'VALIDATION_FAILED');
   });
 });
+
+void describe('OAuth provider not configured (V1-FR-AUTH-002)', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await createTestApp({
+      auth: {
+        oauth: {
+          callbackUrl: CALLBACK,
+          defaultRedirectUri: DEFAULT_REDIRECT_URI,
+          stateTtlSeconds: 600,
+          providers: {},
+        },
+      },
+    });
+  });
+  after(() => t.close());
+
+  void it('initiate and a (validly signed) callback answer NOT_FOUND instead of calling anyone', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/v1/auth/oauth/google/initiate' });
+    assert.equal(res.statusCode, 404);
+    assert.equal(errorEnvelopeSchema.parse(res.json()).error_code, 'NOT_FOUND');
+    const state = await createOauthState(
+      t.app.authConfig.keys,
+      'GOOGLE',
+      DEFAULT_REDIRECT_URI,
+      600,
+    );
+    const cb = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/auth/oauth/callback',
+      query: { code: 'c', state },
+    });
+    assert.equal(cb.statusCode, 404);
+  });
+});
