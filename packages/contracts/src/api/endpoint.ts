@@ -70,6 +70,8 @@ function sharedErrors(e: EndpointInput): ErrorCode[] {
   if (e.auth === 'webhook') codes.push('INVALID_CREDENTIALS');
   if (e.adminRoles) codes.push('ROLE_INSUFFICIENT');
   if (e.permission) codes.push('FORBIDDEN');
+  // An admin session opened with a temporary password may only change it (PASSWORD_CHANGE_REQUIRED).
+  if (e.auth === 'admin') codes.push('FORBIDDEN');
   if (e.path.includes(':job_id')) codes.push('JOB_NOT_FOUND', 'JOB_OWNERSHIP_VIOLATION');
   return codes;
 }
