@@ -211,6 +211,28 @@ void describe('auth: register, login, refresh, logout (V1-FR-AUTH-001, V1-FR-AUT
     );
   });
 
+  void it('V1-FR-AUTH-004: concurrent refreshes of one token never yield two live successors', async () => {
+    await register('kim@example.test');
+    const s = loginResponseSchema.parse((await login('kim@example.test')).json());
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        post('/api/v1/auth/refresh', { refresh_token: s.refresh_token }),
+      ),
+    );
+    const ok = answers.filter((r) => r.statusCode === 200);
+    assert.equal(ok.length, 1, 'the first refresh to lock the row wins');
+    assert.equal(answers.filter((r) => r.statusCode === 401).length, answers.length - ok.length);
+    // The losers presented a revoked token: the family is revoked, so no successor stays usable.
+    const live = await t.scratch.db
+      .selectFrom('refresh_tokens as r')
+      .innerJoin('users as u', 'u.id', 'r.user_id')
+      .select('r.id')
+      .where('u.email', '=', 'kim@example.test')
+      .where('r.revoked_at', 'is', null)
+      .execute();
+    assert.equal(live.length, 0);
+  });
+
   void it('V1-FR-AUTH-004: unknown, expired and empty refresh tokens are refused', async () => {
     const unknown = await post('/api/v1/auth/refresh', { refresh_token: 'no-such-token' });
     assert.equal(code(unknown), 'REFRESH_TOKEN_INVALID');
