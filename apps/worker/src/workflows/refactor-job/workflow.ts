@@ -349,7 +349,9 @@ export async function refactorJobWorkflow(input: RefactorJobInput): Promise<Refa
       interventionChoice = { choice: args.choice, actor: args };
       await condition(
         () =>
-          status !== 'WAITING_INTERVENTION' || awaiting !== 'INTERVENTION_CHOICE' || stop !== null,
+          status !== 'WAITING_INTERVENTION' ||
+          awaiting === 'DEEP_FIX_CONFIRMATION' ||
+          stop !== null,
       );
       return {
         status,
@@ -374,7 +376,10 @@ export async function refactorJobWorkflow(input: RefactorJobInput): Promise<Refa
     confirmDeepFixUpdate,
     async (args) => {
       deepFixConfirmation = args.confirm;
-      await condition(() => awaiting !== 'DEEP_FIX_CONFIRMATION' || stop !== null);
+      await condition(
+        () =>
+          status !== 'WAITING_INTERVENTION' || awaiting === 'INTERVENTION_CHOICE' || stop !== null,
+      );
       return { status };
     },
     { validator: (_args) => requireAwaiting('WAITING_INTERVENTION', 'DEEP_FIX_CONFIRMATION') },
@@ -466,10 +471,10 @@ export async function refactorJobWorkflow(input: RefactorJobInput): Promise<Refa
       );
       if (finished || isTerminal(status)) return;
       if (recovered) {
-        generationPaused = false;
-        heartbeatStatus = 'ACTIVE';
         graceDeadlineAt = null;
         await recordHeartbeat('RECOVERED');
+        generationPaused = false;
+        heartbeatStatus = 'ACTIVE';
         continue;
       }
       heartbeatStatus = 'LOST';
