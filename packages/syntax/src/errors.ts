@@ -37,7 +37,10 @@ export function syntaxProblems(
   return withTree(language, text, (tree) => problemsOf(tree, limit));
 }
 
-/** Like `syntaxProblems` on an already parsed tree. */
+/**
+ * Like `syntaxProblems` on an already parsed tree.
+ * @example problemsOf(parse('java', 'class A {')).length // 1
+ */
 export function problemsOf(tree: Tree, limit = 20): SyntaxProblem[] {
   const out: SyntaxProblem[] = [];
   const visit = (node: Node) => {

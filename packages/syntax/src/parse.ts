@@ -51,7 +51,10 @@ export async function loadSyntax(
   );
 }
 
-/** True once `loadSyntax` has loaded this language's grammar. */
+/**
+ * True once `loadSyntax` has loaded this language's grammar.
+ * @example if (!isLoaded('java')) await loadSyntax(['java']);
+ */
 export function isLoaded(language: SyntaxLanguage): boolean {
   return parsers.has(language);
 }
