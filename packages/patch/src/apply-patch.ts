@@ -128,6 +128,13 @@ export function applyPatchEdit(
     }
     return text;
   };
+  const fingerprints = new Map<string, string>();
+  // Every operation on a file checks the same base: hash it once.
+  const baseFingerprint = (path: string, raw: FileContent): string => {
+    let fp = fingerprints.get(path);
+    if (fp === undefined) fingerprints.set(path, (fp = fingerprintOf(raw)));
+    return fp;
+  };
   const stateOf = (path: string, base: string | undefined): FileState => {
     let s = files.get(path);
     if (!s) files.set(path, (s = { path, base, edits: [], astOps: [], deletedBy: undefined }));
@@ -151,7 +158,7 @@ export function applyPatchEdit(
       return;
     }
     if (raw === undefined) return failures.push(failure(index, op, 'FILE_NOT_FOUND'));
-    const actual = fingerprintOf(raw);
+    const actual = baseFingerprint(op.path, raw);
     if (actual !== op.base_fingerprint) {
       return failures.push(
         failure(index, op, 'BASE_FINGERPRINT_MISMATCH', {

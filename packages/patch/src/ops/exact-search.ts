@@ -6,7 +6,7 @@
 import type { ExactSearchReplaceOp } from '@iama/contracts';
 import type { SourceLocation } from '../reasons';
 import type { TextEdit } from '../edits';
-import { dominantEol, lineColumnAt, withEol } from '../text/lines';
+import { dominantEolCached, lineColumnAt, withEol } from '../text/lines';
 
 /** At most this many locations are listed for an ambiguous block; the count is always exact. */
 const MAX_LISTED_LOCATIONS = 20;
@@ -34,7 +34,7 @@ export function resolveExactSearch(
   op: ExactSearchReplaceOp,
   opIndex: number,
 ): ExactSearchResolution {
-  const eol = dominantEol(base);
+  const eol = dominantEolCached(base);
   let search = op.search;
   let replace = op.replace;
   let found = occurrences(base, search);

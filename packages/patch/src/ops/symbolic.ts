@@ -7,7 +7,7 @@
 import type { DeleteSymbolOp, InsertAfterSymbolOp, SymbolicReplaceOp } from '@iama/contracts';
 import type { TextEdit } from '../edits';
 import type { SourceLocation } from '../reasons';
-import { dominantEol, lineColumnAt } from '../text/lines';
+import { dominantEolCached, lineColumnAt } from '../text/lines';
 import type { AstEditLanguage, AstSupport } from './ast-support';
 import { fitToIndent, indentAt, leadingBlankLines, lineEnd, symbolSpan } from './layout';
 
@@ -49,7 +49,7 @@ export function resolveSymbolic(
   const start = found[0]!.startIndex + shift;
   const end = found[0]!.endIndex + shift;
   const docStart = found[0]!.docStartIndex + shift;
-  const eol = dominantEol(base);
+  const eol = dominantEolCached(base);
   const indent = indentAt(base, start);
   switch (op.op) {
     case 'symbolic_replace': {

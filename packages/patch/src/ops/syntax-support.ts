@@ -4,7 +4,7 @@
  * itself stays synchronous.
  */
 import { languageFromPath } from '@iama/context';
-import { findSymbol, loadSyntax, syntaxProblems } from '@iama/syntax';
+import { listSymbols, loadSyntax, syntaxProblems, type SymbolMatch } from '@iama/syntax';
 import { AST_EDIT_LANGUAGES, type AstEditLanguage, type AstSupport } from './ast-support';
 
 const isAstEditLanguage = (l: string): l is AstEditLanguage =>
@@ -16,6 +16,7 @@ const isAstEditLanguage = (l: string): l is AstEditLanguage =>
  */
 export async function loadAstSupport(): Promise<AstSupport> {
   await loadSyntax(AST_EDIT_LANGUAGES);
+  let last: { language: AstEditLanguage; text: string; symbols: SymbolMatch[] } | undefined;
   return {
     languageOf(path) {
       const verdict = languageFromPath(path);
@@ -23,12 +24,18 @@ export async function loadAstSupport(): Promise<AstSupport> {
         ? verdict.language
         : undefined;
     },
-    findSymbol: (language, text, symbol) =>
-      findSymbol(language, text, symbol).map((m) => ({
-        startIndex: m.startIndex,
-        endIndex: m.endIndex,
-        docStartIndex: m.docStartIndex,
-      })),
+    findSymbol(language, text, symbol) {
+      // Several operations on one file resolve against the same base: parse it once.
+      if (last?.language !== language || last.text !== text)
+        last = { language, text, symbols: listSymbols(language, text) };
+      return last.symbols
+        .filter((m) => m.path === symbol)
+        .map((m) => ({
+          startIndex: m.startIndex,
+          endIndex: m.endIndex,
+          docStartIndex: m.docStartIndex,
+        }));
+    },
     syntaxProblems: (language, text) =>
       syntaxProblems(language, text).map((p) => ({ line: p.line, column: p.column + 1 })),
   };

@@ -53,3 +53,11 @@ export function lineColumnAt(text: string, offset: number): { line: number; colu
   }
   return { line, column: offset - lineStart + 1 };
 }
+
+let lastEol: { text: string; eol: Eol } | undefined;
+
+/** `dominantEol` remembering the last text, since all operations on a file ask about the same base. */
+export function dominantEolCached(text: string): Eol {
+  if (lastEol?.text !== text) lastEol = { text, eol: dominantEol(text) };
+  return lastEol.eol;
+}
