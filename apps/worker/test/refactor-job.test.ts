@@ -302,8 +302,8 @@ void describe('RefactorJobWorkflow (issue #6; PRD V1 §13)', () => {
         args: [{ ...actor(job.ownerId), choice: 'CONTINUE' }],
       });
       assert.equal(cont.status, 'SELF_HEALING');
-      const fallback = await waitFor(handle, (v) => v.status === 'FALLBACK_REQUIRED', 'fallback');
-      assert.equal(fallback.awaiting, 'REVISE_SPECS');
+      const fallback = await waitFor(handle, (v) => v.awaiting === 'REVISE_SPECS', 'fallback');
+      assert.equal(fallback.status, 'FALLBACK_REQUIRED');
       assert.equal(fallback.attemptCount, 4);
       const before = await jobRow(h, job.jobId);
       assert.equal(before.attempt_count, 4);

@@ -1011,6 +1011,8 @@ export async function refactorJobWorkflow(input: RefactorJobInput): Promise<Refa
         }
         recordFailure(result.fingerprint);
       }
+      // The total budget bounds every path, the intervention prompt included (PRD V1 §13 items 7, 11).
+      if (budgetUsed >= policy.maxTotalAttempts) return fallback('RETRY_BUDGET_EXHAUSTED');
       // Identical-failure rule first: it outranks iteration-based escalation (PRD V1 §9.11 precedence).
       if (counters.identicalFailureCount >= policy.identicalFailureThreshold) {
         await transition('WAITING_INTERVENTION', 'IDENTICAL_FAILURE_THRESHOLD', {
@@ -1037,7 +1039,6 @@ export async function refactorJobWorkflow(input: RefactorJobInput): Promise<Refa
         }
         if (next !== 'CONTINUE') return next;
       }
-      if (budgetUsed >= policy.maxTotalAttempts) return fallback('RETRY_BUDGET_EXHAUSTED');
       const nextIteration = counters.attemptCount + 1;
       const escalates =
         nextIteration >= REPAIR_ESCALATION_ITERATION &&
