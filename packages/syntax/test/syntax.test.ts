@@ -291,3 +291,21 @@ void describe('symbols: trees, namespaces and declarator ranges', () => {
     assert.equal(src.slice(b!.startIndex, b!.endIndex), 'b = () => 2');
   });
 });
+
+void describe('hostile input', () => {
+  void it('lone surrogates, NUL bytes and a 2 MB file parse without throwing; indices stay string indices', () => {
+    const odd = `const s = "\uD800";\n\u0000\nfunction g() { return 1; }\n`;
+    const [g] = findSymbol('typescript', odd, 'g');
+    assert.equal(odd.slice(g!.startIndex, g!.endIndex), 'function g() { return 1; }');
+    const big = 'def f(x):\n    return x\n\n'.repeat(90_000);
+    assert.ok(big.length > 2_000_000);
+    assert.equal(hasSyntaxErrors('python', big), false);
+    assert.equal(findSymbol('python', big, 'f').length, 90_000);
+  });
+
+  void it('a path with empty or extra segments matches nothing', () => {
+    assert.deepEqual(findSymbol('typescript', TS, 'Repo.'), []);
+    assert.deepEqual(findSymbol('typescript', TS, '.Repo'), []);
+    assert.deepEqual(findSymbol('typescript', TS, 'Repo.find.x'), []);
+  });
+});
