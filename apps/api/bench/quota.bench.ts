@@ -96,12 +96,9 @@ await withPostgresServer(async (serverUrl) => {
     const soloStart = performance.now();
     for (let i = 0; i < 200; i++) {
       const jobId = randomUUID();
+      const userId = i % 2 ? solo : await user(db, 'PRO');
       const s0 = performance.now();
-      await reserveQuota(db, {
-        userId: i % 2 ? solo : await user(db, 'PRO'),
-        jobId,
-        idempotencyKey: `solo:${jobId}`,
-      });
+      await reserveQuota(db, { userId, jobId, idempotencyKey: `solo:${jobId}` });
       single.push(performance.now() - s0);
     }
     report(

@@ -47,6 +47,13 @@ export async function cycleUsage(
     .where('event_type', 'in', [...CALL_EVENT_TYPES, ADD_ON_EVENT, ADJUSTMENT_EVENT])
     .groupBy('event_type')
     .execute();
+  return usageFromTotals(rows);
+}
+
+/** Ledger totals per event type (strings from PostgreSQL sums) → {@link CycleUsage}. */
+export function usageFromTotals(
+  rows: readonly { event_type: string; total: string | number; largest: string | number }[],
+): CycleUsage {
   const total = (type: string) => Number(rows.find((r) => r.event_type === type)?.total ?? 0);
   const byPhase: [number, number, number] = [
     total('phase_1_call'),

@@ -7,5 +7,10 @@ import type { Database } from '@iama/db';
  * commit or rollback, so no lock outlives a crashed request.
  */
 export async function lockUserQuota(trx: Kysely<Database>, userId: string): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtext(${`quota:${userId}`}))`.execute(trx);
+  await sql`select pg_advisory_xact_lock(hashtext(${quotaLockKey(userId)}))`.execute(trx);
+}
+
+/** The advisory-lock key of a user's quota (SERVICE_ARCHITECTURE §7.1 `'quota:' || user_id`). */
+export function quotaLockKey(userId: string): string {
+  return `quota:${userId}`;
 }

@@ -1,14 +1,21 @@
 /**
  * @module The quota position of one user at one instant: entitlement row, ledger totals of the
  * cycle, held reservations and today's job starts (PRD V1 §9.10). Shared by the reservation
- * decision and the usage summary so both read the same numbers.
+ * decision and the usage summary so both read the same numbers, in one statement (one round
+ * trip inside the reservation's locked transaction).
  */
 import { sql, type Kysely } from 'kysely';
 import type { Tier } from '@iama/contracts';
 import type { Database } from '@iama/db';
-import { cycleUsage, type CycleUsage } from './ledger';
+import {
+  ADD_ON_EVENT,
+  ADJUSTMENT_EVENT,
+  CALL_EVENT_TYPES,
+  usageFromTotals,
+  type CycleUsage,
+} from './ledger';
 import { gatedTier, limitsFor, MILLI_PER_CREDIT, utcDayStart, type Limits } from './quota-math';
-import { currentSubscription, type CurrentSubscription } from './subscription';
+import { defaultCycle, subscriptionFromRow, type CurrentSubscription } from './subscription';
 
 export type QuotaState = {
   subscription: CurrentSubscription;
@@ -24,34 +31,58 @@ export type QuotaState = {
   remainingMilli: number | null;
 };
 
+type StateRow = {
+  sub: Parameters<typeof subscriptionFromRow>[1];
+  ledger: { event_type: string; total: string | number; largest: string | number }[];
+  today: string;
+  held: string;
+};
+
+const LEDGER_TYPES = [...CALL_EVENT_TYPES, ADD_ON_EVENT, ADJUSTMENT_EVENT];
+
 export async function quotaState(
   db: Kysely<Database>,
   userId: string,
   now: Date,
 ): Promise<QuotaState> {
-  const subscription = await currentSubscription(db, userId, now);
+  const fallback = defaultCycle(now);
+  const { rows } = await sql<StateRow>`
+    with s as (
+      select id, tier, status, billing_cycle_start, billing_cycle_end, external_customer_id, external_subscription_id
+      from subscription_tiers where user_id = ${userId}
+      order by updated_at desc, created_at desc, id desc limit 1
+    ), w as (
+      select coalesce((select billing_cycle_start from s), ${fallback.start}::timestamptz) as cs,
+             coalesce((select billing_cycle_end from s), ${fallback.end}::timestamptz) as ce
+    )
+    select
+      (select to_jsonb(s) from s) as sub,
+      (select coalesce(jsonb_agg(t), '[]'::jsonb) from (
+        select l.event_type, sum(l.quantity) as total, max(l.quantity) as largest
+        from usage_ledger l, w
+        where l.user_id = ${userId} and l.recorded_at >= w.cs and l.recorded_at < w.ce
+          and (l.billable or l.event_type in (${ADD_ON_EVENT}, ${ADJUSTMENT_EVENT}))
+          and l.event_type in (${sql.join(LEDGER_TYPES)})
+        group by l.event_type
+      ) t) as ledger,
+      r.today, r.held
+    from (
+      select count(*) filter (where phase = 1 and status <> 'RELEASED' and reserved_at >= ${utcDayStart(now)}) as today,
+             coalesce(sum(quantity) filter (where status = 'RESERVED'), 0) as held
+      from quota_reservations where user_id = ${userId}
+    ) r`.execute(db);
+  const row = rows[0]!;
+  const subscription = subscriptionFromRow(userId, row.sub, now);
   const tier = gatedTier(subscription.tier, subscription.status);
-  const [usage, reservations] = await Promise.all([
-    cycleUsage(db, userId, { start: subscription.cycleStart, end: subscription.cycleEnd }),
-    db
-      .selectFrom('quota_reservations')
-      .select([
-        sql<string>`count(*) filter (where phase = 1 and status <> 'RELEASED' and reserved_at >= ${utcDayStart(now)})`.as(
-          'today',
-        ),
-        sql<string>`coalesce(sum(quantity) filter (where status = 'RESERVED'), 0)`.as('held'),
-      ])
-      .where('user_id', '=', userId)
-      .executeTakeFirstOrThrow(),
-  ]);
+  const usage = usageFromTotals(row.ledger);
   const limits = limitsFor(tier, usage.addOnPercent, usage.adjustmentMilli);
-  const heldMilli = Number(reservations.held) * MILLI_PER_CREDIT;
+  const heldMilli = Number(row.held) * MILLI_PER_CREDIT;
   return {
     subscription,
     tier,
     usage,
     limits,
-    jobsStartedToday: Number(reservations.today),
+    jobsStartedToday: Number(row.today),
     heldMilli,
     remainingMilli:
       limits.monthlyMilli === null ? null : limits.monthlyMilli - usage.consumedMilli - heldMilli,

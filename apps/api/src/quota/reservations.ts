@@ -5,11 +5,11 @@
  * `commitReservation` / `releaseReservation` settle it. Plain functions over a Kysely handle so
  * the job API and the worker's activities call the same code.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '@iama/db';
 import { decide, heldCreditsFor, type QuotaDenial } from './quota-math';
 import { quotaState } from './quota-state';
-import { lockUserQuota } from './quota-lock';
+import { lockUserQuota, quotaLockKey } from './quota-lock';
 import { recordWatermarksLocked } from './watermarks';
 
 export type ReservationStatus = 'RESERVED' | 'COMMITTED' | 'RELEASED';
@@ -93,6 +93,19 @@ function toReservation(r: Row): Reservation {
   };
 }
 
+/** Takes the user's quota lock and looks the key up, in one round trip. */
+async function lockAndFind(
+  trx: Kysely<Database>,
+  userId: string,
+  key: string,
+): Promise<Row | undefined> {
+  const { rows } = await sql<Row | { [K in keyof Row]: null }>`
+    select q.* from (select pg_advisory_xact_lock(hashtext(${quotaLockKey(userId)}))) l
+    left join quota_reservations q on q.idempotency_key = ${key}`.execute(trx);
+  const row = rows[0];
+  return row && row.id !== null ? (row as Row) : undefined;
+}
+
 function byKey(db: Kysely<Database>, key: string) {
   return db
     .selectFrom('quota_reservations')
@@ -114,8 +127,7 @@ export async function reserveQuota(
   const now = input.now ?? new Date();
   const phase = input.phase ?? 1;
   return db.transaction().execute(async (trx) => {
-    await lockUserQuota(trx, input.userId);
-    const existing = await byKey(trx, input.idempotencyKey);
+    const existing = await lockAndFind(trx, input.userId, input.idempotencyKey);
     if (existing) {
       if (existing.user_id !== input.userId)
         throw new ReservationKeyConflictError('idempotency key belongs to another user');

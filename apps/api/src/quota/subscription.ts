@@ -48,15 +48,40 @@ export async function currentSubscription(
     .orderBy('id', 'desc')
     .limit(1)
     .executeTakeFirst();
+  return subscriptionFromRow(userId, row, now);
+}
+
+type SubscriptionRow = {
+  id: string;
+  tier: string;
+  status: string;
+  billing_cycle_start: Date | string;
+  billing_cycle_end: Date | string;
+  external_customer_id: string | null;
+  external_subscription_id: string | null;
+};
+
+/** The user's Free default cycle: the UTC calendar month of `now` (decision 4). */
+export function defaultCycle(now: Date): { start: Date; end: Date } {
+  const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+  return { start, end: addMonths(start, 1) };
+}
+
+/** Maps a row (or its `to_jsonb` form, with ISO strings) to {@link CurrentSubscription}. */
+export function subscriptionFromRow(
+  userId: string,
+  row: SubscriptionRow | null | undefined,
+  now: Date,
+): CurrentSubscription {
   if (!row) {
-    const cycleStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+    const cycle = defaultCycle(now);
     return {
       id: null,
       userId,
       tier: 'FREE',
       status: 'ACTIVE',
-      cycleStart,
-      cycleEnd: addMonths(cycleStart, 1),
+      cycleStart: cycle.start,
+      cycleEnd: cycle.end,
       externalCustomerId: null,
       externalSubscriptionId: null,
     };
@@ -69,8 +94,8 @@ export async function currentSubscription(
     userId,
     tier: row.tier,
     status,
-    cycleStart: row.billing_cycle_start,
-    cycleEnd: row.billing_cycle_end,
+    cycleStart: new Date(row.billing_cycle_start),
+    cycleEnd: new Date(row.billing_cycle_end),
     externalCustomerId: row.external_customer_id,
     externalSubscriptionId: row.external_subscription_id,
   };
