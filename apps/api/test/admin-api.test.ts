@@ -241,6 +241,44 @@ void describe('operator API (issue #5; API_CONTRACT §6, DB_SCHEMA §19)', () =>
       assert.equal(json(malformed).error_code, 'VALIDATION_FAILED');
     });
 
+    void it('brute force: 10 failed logins lock the account (429 RATE_LIMITED with retry_after) even for the right code; others are unaffected', async () => {
+      const h = admins.SUPER_ADMIN.headers;
+      const created = await inject('POST', '/api/v1/admin/accounts', h, {
+        email: 'brute@ops.example.test',
+        password: 'brute-password-initial',
+        role: 'SUPPORT',
+      });
+      const id = json<{ admin_id: string }>(created).admin_id;
+      const secret = json<{ totp_secret: string }>(
+        await inject('POST', `/api/v1/admin/accounts/${id}/totp`, h),
+      ).totp_secret;
+      for (let i = 0; i < 10; i++) {
+        nowMs += 30_000;
+        const wrong = String((Number(totpAt(secret, nowMs)) + 500_000) % 1_000_000).padStart(
+          6,
+          '0',
+        );
+        const res = await inject(
+          'POST',
+          '/api/v1/admin/auth/login',
+          { 'x-iama-otp': wrong },
+          { email: 'brute@ops.example.test', password: 'brute-password-initial' },
+        );
+        assert.equal(res.statusCode, 401, `attempt ${i + 1}`);
+      }
+      const locked = await login('brute@ops.example.test', 'brute-password-initial', secret);
+      assert.equal(locked.statusCode, 429, locked.body);
+      const body = json(locked);
+      assert.equal(body.error_code, 'RATE_LIMITED');
+      assert.ok(Date.parse(String(body.retry_after)) > Date.now(), 'retry_after is in the future');
+      assert.equal(body.reset_at, body.retry_after);
+      assert.equal(
+        (await login(root.email, root.password, rootSecret)).statusCode,
+        200,
+        'another account still logs in',
+      );
+    });
+
     void it('an expired session answers 401 TOKEN_EXPIRED; a revoked (logged-out) one 401 INVALID_CREDENTIALS', async () => {
       const s = admins.SUPPORT;
       const res = await login(s.email, s.password, s.secret);

@@ -5,7 +5,7 @@
  * unknown email and a wrong code all answer `INVALID_CREDENTIALS`, and the account status is
  * only revealed to a caller who knew the password.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '@iama/db';
 import type { AdminLoginResponse, AdminRole } from '@iama/contracts';
 import { ApiError } from '../errors';
@@ -61,6 +61,7 @@ export async function adminLogin(
     await verifyPassword(await dummyPasswordHash(), input.password);
     return fail('UNKNOWN_EMAIL', null);
   }
+  await refuseWhileLockedOut(db, account.id);
   if (!(await verifyPassword(account.password_hash, input.password)))
     return fail('WRONG_PASSWORD', account.id);
   if (
@@ -145,4 +146,37 @@ export async function adminLogin(
       expires_at: session.expiresAt.toISOString(),
     };
   });
+}
+
+/** Failed logins of one account tolerated per window before it is locked out. */
+export const ADMIN_LOGIN_MAX_FAILURES = 10;
+export const ADMIN_LOGIN_LOCKOUT_MINUTES = 15;
+
+/**
+ * Brute-force guard: a 6-digit code behind a known password falls to unlimited guessing, so an
+ * account with `ADMIN_LOGIN_MAX_FAILURES` failed logins in the window answers 429
+ * `RATE_LIMITED` until the oldest of them leaves it. Counted from the audit rows, so every API
+ * instance sees the same count; database time, so app clocks do not matter.
+ */
+async function refuseWhileLockedOut(db: Kysely<Database>, adminId: string): Promise<void> {
+  const row = await db
+    .selectFrom('audit_events')
+    .select([
+      sql<string>`count(*)`.as('failures'),
+      sql<Date | null>`min(created_at) + make_interval(mins => ${ADMIN_LOGIN_LOCKOUT_MINUTES})`.as(
+        'until',
+      ),
+    ])
+    .where('event_type', '=', 'admin.login_failed')
+    .where(sql<boolean>`metadata->>'attempted_admin_id' = ${adminId}`)
+    .where(sql<boolean>`created_at > now() - make_interval(mins => ${ADMIN_LOGIN_LOCKOUT_MINUTES})`)
+    .executeTakeFirstOrThrow();
+  if (Number(row.failures) < ADMIN_LOGIN_MAX_FAILURES || !row.until) return;
+  const until = new Date(row.until).toISOString();
+  throw new ApiError(
+    'RATE_LIMITED',
+    'Too many failed logins for this account; try again later',
+    { scope: 'admin_login' },
+    { retry_after: until },
+  );
 }
