@@ -8,6 +8,7 @@
  * 2. Abort-to-upstream-closed: a slow stream through the real LiteLLM Proxy is aborted; the
  *    fixture model records when its client hung up. Target < 1 s.
  */
+import { loadavg } from 'node:os';
 import { useModelProxy } from '@iama/devstack/model-proxy';
 import { fixtureRoutes } from '@iama/devstack/litellm';
 import type { RecordedRequest } from '@iama/fixture-model';
@@ -89,6 +90,12 @@ const timed =
     }
   };
 
+// Timings are only as good as the machine is quiet: say how busy it was.
+console.log(
+  `load average at start: ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' / ')} (1 / 5 / 15 min)`,
+);
 const models = await useModelProxy();
 const scratch = await useScratchDatabase();
 try {
@@ -161,10 +168,13 @@ try {
   const router = createRouter({ proxyUrl: models.fixtureUrl, ...ports() });
   const overhead: number[] = [];
   const withDb: number[] = [];
+  // CPU time of this process per call: what the router costs, independent of how busy the machine is.
+  const cpu: number[] = [];
   const N = 300;
   for (let i = 0; i < N + 30; i++) {
     modelMs = 0;
     dbMs = 0;
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     await router.call({
       snapshot,
@@ -175,10 +185,12 @@ try {
       prompt: { slices, approvedSpec: spec, task: 'refactor total()', errorOutput: `run ${i}` },
     });
     const total = performance.now() - t0;
+    const used = process.cpuUsage(c0);
     // The first 30 warm the JIT and the connection pools.
     if (i >= 30) {
       overhead.push(total - modelMs - dbMs);
       withDb.push(total - modelMs);
+      cpu.push((used.user + used.system) / 1000);
     }
   }
   console.log(
@@ -186,6 +198,9 @@ try {
   );
   console.log(
     `  the same including the PostgreSQL writes (ledger row + route record per call): p50 ${fmt(pct(withDb, 50))} ms, p99 ${fmt(pct(withDb, 99))} ms, max ${fmt(Math.max(...withDb))} ms`,
+  );
+  console.log(
+    `  CPU time of this process per call (router + pg client + HTTP client${models.owned ? ' + the in-process fixture model' : ''}): p50 ${fmt(pct(cpu, 50))} ms, p99 ${fmt(pct(cpu, 99))} ms`,
   );
 
   // 2. Abort → upstream closed, through the real LiteLLM Proxy.
