@@ -15,6 +15,7 @@ import {
   decideEscalationUpdate,
   reviseSpecsUpdate,
   selectProposalUpdate,
+  specUpdatedDuringExecutionSignal,
   type RefactorJobView,
 } from '../src/index';
 import { createRefactorJobActivities } from '../src/activities/refactor-job';
@@ -442,6 +443,132 @@ void describe('RefactorJobWorkflow (issue #6; PRD V1 §13)', () => {
         .executeTakeFirstOrThrow();
       assert.equal(checkpoint.charge_policy, 'NON_BILLABLE_DISCONNECT');
     } finally {
+      await w.stop();
+    }
+  });
+  void it('V1-FR-TEST-003A: Deep Fix runs as a child with a context reset on L2 (Pro); a failed Deep Fix returns to WAITING_INTERVENTION', async () => {
+    const w = await h.worker();
+    const job = await h.newJob('PRO');
+    const runner = clientRunner(h, job.jobId);
+    try {
+      const handle = await startJob(h, w.taskQueue, jobInput(job));
+      await throughApproval(h, handle, job.ownerId);
+      await waitFor(handle, (v) => v.awaiting === 'INTERVENTION_CHOICE', 'intervention prompt');
+      const chosen = await handle.executeUpdate(chooseInterventionUpdate, {
+        args: [{ ...actor(job.ownerId), choice: 'DEEP_FIX' }],
+      });
+      assert.equal(chosen.modelUpgraded, true);
+      await waitFor(
+        handle,
+        (v) =>
+          v.status === 'WAITING_INTERVENTION' &&
+          v.awaiting === 'INTERVENTION_CHOICE' &&
+          v.lastPatchSummary !== null &&
+          (v.lastPatchSummary.includes('BASE_FINGERPRINT_MISMATCH') ||
+            v.lastPatchSummary.includes('deep fix failed')),
+        'deep fix outcome',
+      );
+      const trail = (await auditTrail(h.db, job.jobId)).map((t) => `${t.new_state}:${t.trigger}`);
+      assert.deepEqual(trail.slice(-2), [
+        'DEEP_FIX_ACTIVE:DEEP_FIX_SELECTED',
+        'WAITING_INTERVENTION:DEEP_FIX_FAILED',
+      ]);
+      const deep = await h.db
+        .selectFrom('patch_attempts')
+        .select(['model_class', 'is_deep_fix', 'outcome'])
+        .where('job_id', '=', job.jobId)
+        .where('is_deep_fix', '=', true)
+        .execute();
+      assert.deepEqual(deep, [{ model_class: 'L2', is_deep_fix: true, outcome: 'FAILED' }]);
+      await handle.executeUpdate(cancelJobUpdate, { args: [actor(job.ownerId)] });
+    } finally {
+      await runner.stop();
+      await w.stop();
+    }
+  });
+
+  void it('AGENT.md resolution 17: an unanswered L3 Deep Fix confirmation (Max) fails with INTERVENTION_TIMEOUT, non-billable', async () => {
+    const w = await h.worker();
+    const job = await h.newJob('MAX');
+    const runner = clientRunner(h, job.jobId);
+    try {
+      const handle = await startJob(
+        h,
+        w.taskQueue,
+        jobInput(job, { policy: { deepFixConfirmationTimeoutSeconds: 2 } }),
+      );
+      await throughApproval(h, handle, job.ownerId);
+      await waitFor(handle, (v) => v.awaiting === 'INTERVENTION_CHOICE', 'intervention prompt');
+      const chosen = await handle.executeUpdate(chooseInterventionUpdate, {
+        args: [{ ...actor(job.ownerId), choice: 'DEEP_FIX' }],
+      });
+      assert.equal(chosen.awaiting, 'DEEP_FIX_CONFIRMATION');
+      const result = (await handle.result()) as { status: string; failureReason: string };
+      assert.deepEqual([result.status, result.failureReason], ['FAILED', 'INTERVENTION_TIMEOUT']);
+      assert.equal((await reservation(h, job.jobId)).status, 'RELEASED');
+      const checkpoints = await h.db
+        .selectFrom('billing_checkpoint_records')
+        .select('charge_policy')
+        .where('job_id', '=', job.jobId)
+        .execute();
+      assert.ok(checkpoints.some((c) => c.charge_policy === 'NON_BILLABLE_DISCONNECT'));
+      const l3 = await h.db
+        .selectFrom('patch_attempts')
+        .select('id')
+        .where('job_id', '=', job.jobId)
+        .where('model_class', '=', 'L3')
+        .execute();
+      assert.equal(l3.length, 0, 'no L3 call without confirmation');
+    } finally {
+      await runner.stop();
+      await w.stop();
+    }
+  });
+
+  void it('AGENT.md resolution 18: a spec committed during REFACTORING cancels generation and returns to WAITING_SPEC_APPROVAL with counters reset', async () => {
+    const w = await h.worker(directives({ patch_edit: 'slow_stream chunks=4 delay_ms=1500' }));
+    const job = await h.newJob('FREE');
+    const runner = clientRunner(h, job.jobId);
+    try {
+      const handle = await startJob(h, w.taskQueue, jobInput(job));
+      await throughApproval(h, handle, job.ownerId);
+      await waitFor(handle, (v) => v.status === 'REFACTORING', 'refactoring');
+      const revision = await h.db
+        .insertInto('spec_revisions')
+        .values({
+          job_id: job.jobId,
+          revision_token: `tok-${job.jobId}`,
+          actor_id: job.ownerId,
+          surface: 'WEB',
+          bdd_snapshot: JSON.stringify([]),
+          sdd_snapshot: JSON.stringify([]),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await handle.signal(specUpdatedDuringExecutionSignal, {
+        specRevisionId: revision.id,
+        actorId: job.ownerId,
+      });
+      const back = await waitFor(handle, (v) => v.awaiting === 'SPEC_APPROVAL', 'back to approval');
+      assert.equal(back.status, 'WAITING_SPEC_APPROVAL');
+      assert.equal(back.specRevisionId, revision.id);
+      const row = await jobRow(h, job.jobId);
+      assert.deepEqual(
+        [
+          row.status,
+          row.attempt_count,
+          row.identical_failure_count,
+          row.failure_pattern_fingerprint,
+        ],
+        ['WAITING_SPEC_APPROVAL', 0, 0, null],
+      );
+      assert.equal(
+        (await auditTrail(h.db, job.jobId)).at(-1)?.trigger,
+        'SPEC_UPDATED_DURING_EXECUTION',
+      );
+      await handle.executeUpdate(cancelJobUpdate, { args: [actor(job.ownerId)] });
+    } finally {
+      await runner.stop();
       await w.stop();
     }
   });
