@@ -250,3 +250,31 @@ void test('V1-FR-DEL-004: an ambiguous block reports the exact count and at most
   assert.ok(!huge.ok);
   assert.equal(huge.failures[0]!.reason, 'SEARCH_NOT_FOUND');
 });
+
+void test('V1-FR-DEL-004: a declaration copied with only its first line unindented keeps its lines (TS and decorated Python)', () => {
+  const ts = 'class A {\n  m() {\n    return 1;\n  }\n}\n';
+  const py = 'class A:\n    @staticmethod\n    def m():\n        return 1\n';
+  const r = applyPatchEdit(
+    { 'a.ts': ts, 'a.py': py },
+    patch(
+      {
+        op: 'symbolic_replace',
+        path: 'a.ts',
+        base_fingerprint: fingerprintOf(ts),
+        symbol: 'A.m',
+        new_body: 'm() {\n    return 2;\n  }',
+      },
+      {
+        op: 'symbolic_replace',
+        path: 'a.py',
+        base_fingerprint: fingerprintOf(py),
+        symbol: 'A.m',
+        new_body: '@staticmethod\n    def m():\n        return 2',
+      },
+    ),
+    { ast },
+  );
+  assert.ok(r.ok, JSON.stringify(!r.ok && r.failures));
+  assert.equal(r.files['a.ts'], ts.replace('return 1', 'return 2'));
+  assert.equal(r.files['a.py'], py.replace('return 1', 'return 2'));
+});
