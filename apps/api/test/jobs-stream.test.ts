@@ -204,7 +204,7 @@ void describe('job read endpoints and live stream (issue #6; V1-FR-JOB-002, V1-F
 
   void it("V1-FR-JOB-002: GET /jobs lists only the caller's jobs, pages and filters by status; bad query is VALIDATION_FAILED", async () => {
     const carol = await createTestUser(scratch.db);
-    const ids = [];
+    const ids: string[] = [];
     for (let i = 0; i < 3; i++)
       ids.push(await insertJob(scratch.db, carol.userId, i === 0 ? 'DELIVERED' : 'PENDING'));
     await insertJob(scratch.db, bob.userId);

@@ -8,6 +8,7 @@ import type { AppDeps } from '../../app';
 import { JobEventHub } from '../../jobs/event-hub';
 import type { JobRouteContext } from './context';
 import { getJobRoute } from './get-job';
+import { getFallbackRoute } from './get-fallback';
 import { createJobRoute } from './create-job';
 import { startJobRoute } from './start-job';
 import { cancelJobRoute } from './cancel-job';
@@ -67,6 +68,7 @@ export const jobRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
   updateSpecRoute(app, ctx);
   approveSpecRoute(app, ctx);
   jobLogsRoute(app, ctx);
+  getFallbackRoute(app, ctx);
   deepFixRoute(app, ctx);
   interventionCommandRoute(app, ctx);
   interventionRunTestsRoute(app, ctx);
