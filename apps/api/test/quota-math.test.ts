@@ -64,6 +64,20 @@ void describe('quota arithmetic (PRD V1 §9.10)', () => {
       }),
       { ok: true },
     );
+    // Enterprise: contract-defined limits; without a contract value neither layer caps.
+    assert.deepEqual(
+      decide({
+        tier: 'ENTERPRISE',
+        phase: 3,
+        addOnPercent: 0,
+        jobsStartedToday: 500,
+        remainingMilli: null,
+        dailyJobLimit: null,
+        now: NOW,
+        cycleEnd: END,
+      }),
+      { ok: true },
+    );
     // Free: credits never gate (no monthly layer).
     assert.deepEqual(
       decide({
