@@ -101,3 +101,53 @@ void describe('auth plugin (V1-FR-AUTH-003)', () => {
     assert.equal(missing.statusCode, 404);
   });
 });
+
+void describe('per-tier rate limits on authenticated routes (PRD V1 §16 item 6)', () => {
+  let t: TestApp;
+  const slow = (burst: number) => ({ perMinute: 1 / 1440, burst });
+  before(async () => {
+    t = await createTestApp({
+      auth: {
+        tierRateLimits: {
+          FREE: slow(2),
+          PLUS: slow(3),
+          PRO: slow(4),
+          MAX: slow(5),
+          ENTERPRISE: slow(6),
+        },
+      },
+    });
+  });
+  after(() => t.close());
+
+  void it('each user has a bucket sized by their tier; over it the answer is 429 RATE_LIMITED with retry metadata', async () => {
+    const free = await createTestUser(t.scratch.db, { tier: 'FREE' });
+    const free2 = await createTestUser(t.scratch.db, { tier: 'FREE' });
+    const pro = await createTestUser(t.scratch.db, { tier: 'PRO' });
+    const me = (headers: { authorization: string }) =>
+      t.app.inject({ method: 'GET', url: '/api/v1/subscription/me', headers });
+    const statuses = async (u: { headers: { authorization: string } }, n: number) => {
+      const out: number[] = [];
+      for (let i = 0; i < n; i += 1) out.push((await me(u.headers)).statusCode);
+      return out;
+    };
+    assert.deepEqual(await statuses(free, 3), [200, 200, 429]);
+    assert.deepEqual(
+      await statuses(free2, 1),
+      [200],
+      'another user of the same tier has their own bucket',
+    );
+    assert.deepEqual(await statuses(pro, 5), [200, 200, 200, 200, 429]);
+    const limited = await me(free.headers);
+    const body = limited.json<{ error_code: string; retry_after: string; reset_at: string }>();
+    assert.equal(body.error_code, 'RATE_LIMITED');
+    assert.ok(Date.parse(body.retry_after) > Date.now());
+    assert.equal(limited.headers['ratelimit-limit'], '2');
+    assert.ok(Number(limited.headers['retry-after']) > 0);
+    // Anonymous requests are refused before they can use anybody's bucket.
+    assert.equal(
+      (await t.app.inject({ method: 'GET', url: '/api/v1/subscription/me' })).statusCode,
+      401,
+    );
+  });
+});

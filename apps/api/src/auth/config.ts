@@ -5,7 +5,12 @@
 import { DEFAULT_ACCESS_TTL_SECONDS } from './access-token';
 import { authKeys, type AuthKeys } from './keys';
 import { oauthConfigFromEnv, type OauthConfig } from './oauth-config';
-import { DEFAULT_AUTH_RATE_LIMIT, type RateLimitPolicy } from './rate-limit';
+import type { Tier } from '@iama/contracts';
+import {
+  DEFAULT_AUTH_RATE_LIMIT,
+  DEFAULT_TIER_RATE_LIMITS,
+  type RateLimitPolicy,
+} from './rate-limit';
 
 export type AuthConfig = {
   keys: AuthKeys;
@@ -14,6 +19,11 @@ export type AuthConfig = {
   oauth: OauthConfig;
   /** Per client address on the unauthenticated auth endpoints (PRD V1 §16 item 6). */
   rateLimit: RateLimitPolicy;
+  /**
+   * Per user on authenticated routes, by tier (PRD V1 §16 item 6). `null`: off. Opt-in
+   * (`IAMA_TIER_RATE_LIMITS=default`) until the figures are decided (docs/api/auth-decisions.md).
+   */
+  tierRateLimits: Readonly<Record<Tier, RateLimitPolicy>> | null;
 };
 
 export type AuthOptions = Partial<AuthConfig>;
@@ -31,5 +41,11 @@ export function resolveAuthConfig(
     refreshTtlSeconds: opts.refreshTtlSeconds ?? DEFAULT_REFRESH_TTL_SECONDS,
     oauth: opts.oauth ?? oauthConfigFromEnv(env),
     rateLimit: opts.rateLimit ?? DEFAULT_AUTH_RATE_LIMIT,
+    tierRateLimits:
+      opts.tierRateLimits !== undefined
+        ? opts.tierRateLimits
+        : env.IAMA_TIER_RATE_LIMITS === 'default'
+          ? DEFAULT_TIER_RATE_LIMITS
+          : null,
   };
 }

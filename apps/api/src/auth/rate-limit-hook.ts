@@ -15,21 +15,29 @@ export function rateLimitHook(
   keyOf: RateKey,
   now: () => number = Date.now,
 ): onRequestAsyncHookHandler {
-  return async (req: FastifyRequest, reply: FastifyReply) => {
-    const at = now();
-    const d = limiter.take(keyOf(req), at);
-    void reply.header('ratelimit-limit', d.limit);
-    void reply.header('ratelimit-remaining', d.remaining);
-    void reply.header('ratelimit-reset', Math.ceil(d.resetMs / 1000));
-    if (d.allowed) return;
-    const seconds = Math.max(1, Math.ceil(d.retryAfterMs / 1000));
-    void reply.header('retry-after', seconds);
-    const retryAt = new Date(at + seconds * 1000).toISOString();
-    throw new ApiError(
-      'RATE_LIMITED',
-      'Too many requests; retry later',
-      { limit: d.limit, retry_after_seconds: seconds },
-      { retry_after: retryAt, reset_at: retryAt },
-    );
-  };
+  return async (req: FastifyRequest, reply: FastifyReply) =>
+    applyRateLimit(limiter, keyOf(req), reply, now());
+}
+
+/** Takes one request from `key`'s bucket: sets the headers, throws the 429 when it is empty. */
+export function applyRateLimit(
+  limiter: RateLimiter,
+  key: string,
+  reply: FastifyReply,
+  at: number,
+): void {
+  const d = limiter.take(key, at);
+  void reply.header('ratelimit-limit', d.limit);
+  void reply.header('ratelimit-remaining', d.remaining);
+  void reply.header('ratelimit-reset', Math.ceil(d.resetMs / 1000));
+  if (d.allowed) return;
+  const seconds = Math.max(1, Math.ceil(d.retryAfterMs / 1000));
+  void reply.header('retry-after', seconds);
+  const retryAt = new Date(at + seconds * 1000).toISOString();
+  throw new ApiError(
+    'RATE_LIMITED',
+    'Too many requests; retry later',
+    { limit: d.limit, retry_after_seconds: seconds },
+    { retry_after: retryAt, reset_at: retryAt },
+  );
 }

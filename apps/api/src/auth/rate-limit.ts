@@ -3,6 +3,7 @@
  * deterministic 429). Pure: the caller passes the clock, so the same sequence of calls always
  * gets the same answers. Buckets live in the API process (docs/api/auth-decisions.md).
  */
+import type { Tier } from '@iama/contracts';
 
 export type RateLimitPolicy = {
   /** Sustained rate: tokens added per minute. */
@@ -13,6 +14,15 @@ export type RateLimitPolicy = {
 
 /** Auth endpoints per client address; the spec names no figure (docs/api/auth-decisions.md). */
 export const DEFAULT_AUTH_RATE_LIMIT: RateLimitPolicy = { perMinute: 30, burst: 10 };
+
+/** Authenticated requests per user, by tier; the spec names no figures (docs/api/auth-decisions.md). */
+export const DEFAULT_TIER_RATE_LIMITS = Object.freeze({
+  FREE: { perMinute: 60, burst: 30 },
+  PLUS: { perMinute: 120, burst: 60 },
+  PRO: { perMinute: 300, burst: 120 },
+  MAX: { perMinute: 600, burst: 240 },
+  ENTERPRISE: { perMinute: 1200, burst: 480 },
+} satisfies Record<Tier, RateLimitPolicy>);
 
 export type RateDecision = {
   allowed: boolean;

@@ -4,7 +4,8 @@
  * not know — from `Authorization: Bearer <RS256 access token>`, and answers 401 with the §12
  * envelope otherwise. Routes marked `none` (register, login, refresh, OAuth), `webhook` and
  * `admin` (the operator plugin checks its own sessions) are let through; a route may override
- * with `config: { auth }`. Handlers read the caller with `requireUser(req)`.
+ * with `config: { auth }`. Handlers read the caller with `requireUser(req)`. When per-tier limits
+ * are configured, each authenticated user also spends from a bucket sized by their tier.
  */
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -15,6 +16,8 @@ import { ApiError } from '../errors';
 import { verifyAccessToken } from '../auth/access-token';
 import { resolveAuthConfig, type AuthConfig, type AuthOptions } from '../auth/config';
 import { loadIdentity, type Identity } from '../auth/identity';
+import { createRateLimiter } from '../auth/rate-limit';
+import { applyRateLimit } from '../auth/rate-limit-hook';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -84,9 +87,16 @@ async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions): Promis
   const config = resolveAuthConfig(opts.auth);
   app.decorate('authConfig', config);
   app.decorateRequest('identity', null);
+  // Per-user buckets of the caller's tier (PRD V1 §16 item 6), when configured.
+  const tierLimiters =
+    config.tierRateLimits &&
+    new Map(Object.entries(config.tierRateLimits).map(([tier, p]) => [tier, createRateLimiter(p)]));
   app.addHook('onRequest', async (req, reply) => {
     if (req.is404) return;
-    if (routeAuthPolicy(req) === 'user') await authenticate(opts.db, config, req, reply);
+    if (routeAuthPolicy(req) !== 'user') return;
+    await authenticate(opts.db, config, req, reply);
+    const limiter = tierLimiters?.get(req.identity!.tier);
+    if (limiter) applyRateLimit(limiter, req.identity!.userId, reply, Date.now());
   });
 }
 
