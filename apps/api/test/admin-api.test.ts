@@ -5,6 +5,7 @@
  * masking, kill switches, quota adjustments in the ledger, user 360, health, audit rows.
  */
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { connectClient } from '@iama/db';
@@ -40,6 +41,7 @@ void describe('operator API (issue #5; API_CONTRACT §6, DB_SCHEMA §19)', () =>
   let t: TestApp;
   let nowMs = Date.now();
   const rootSecret = generateTotpSecret();
+  const totpKey = randomBytes(32);
   const root = {
     email: 'root@ops.example.test',
     password: 'bootstrap-password-0001',
@@ -112,7 +114,7 @@ void describe('operator API (issue #5; API_CONTRACT §6, DB_SCHEMA §19)', () =>
 
   before(async () => {
     t = await createTestApp({
-      operator: { bootstrap: root, now: () => nowMs, liteLlmBaseUrl: env.litellmBaseUrl },
+      operator: { bootstrap: root, now: () => nowMs, liteLlmBaseUrl: env.litellmBaseUrl, totpKey },
     });
     const res = await login(root.email, root.password, rootSecret);
     assert.equal(res.statusCode, 200, res.body);
@@ -162,6 +164,19 @@ void describe('operator API (issue #5; API_CONTRACT §6, DB_SCHEMA §19)', () =>
         401,
         'the stored password was not replaced',
       );
+    });
+
+    void it('TOTP secrets are sealed at rest under the operator key (AES-256-GCM), never stored in clear', async () => {
+      const rows = await t.scratch.db
+        .selectFrom('admin_credentials')
+        .select(['admin_id', 'totp_secret'])
+        .where('admin_id', 'in', [admins.SUPER_ADMIN.id, admins.ENGINEER.id, admins.SUPPORT.id])
+        .execute();
+      assert.equal(rows.length, 3);
+      for (const r of rows) {
+        assert.match(String(r.totp_secret), /^v1:/);
+        for (const a of Object.values(admins)) assert.ok(!String(r.totp_secret).includes(a.secret));
+      }
     });
 
     void it('a session token is opaque, stored only as its SHA-256, expires after 8 h, and me answers the identity', async () => {

@@ -3,7 +3,9 @@
  * vectors (DB_SCHEMA §19 mandatory 2FA for admin logins; V1-FR-OPS-001).
  */
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
+import { openTotpSecret, sealTotpSecret, totpKeyFromEnv } from '../src/admin/totp-vault';
 import {
   base32Decode,
   base32Encode,
@@ -112,4 +114,28 @@ void test('generated secrets are 160-bit base32 and the otpauth URI names issuer
   assert.equal(decodeURIComponent(uri.pathname), '/IAMA Admin:ops@example.test');
   assert.equal(uri.searchParams.get('secret'), a);
   assert.equal(uri.searchParams.get('period'), '30');
+});
+
+void test('TOTP vault: sealed secrets round-trip, differ per seal, refuse tampering, a wrong key and a missing key', () => {
+  const key = randomBytes(32);
+  const secret = generateTotpSecret();
+  const a = sealTotpSecret(secret, key);
+  const b = sealTotpSecret(secret, key);
+  assert.match(a, /^v1:/);
+  assert.notEqual(a, b, 'a fresh IV per seal');
+  assert.ok(!a.includes(secret));
+  assert.equal(openTotpSecret(a, key), secret);
+  const tampered = a.slice(0, -2) + (a.endsWith('A') ? 'BB' : 'AA');
+  assert.throws(() => openTotpSecret(tampered, key));
+  assert.throws(() => openTotpSecret(a, randomBytes(32)));
+  assert.throws(() => openTotpSecret(a, null), /IAMA_ADMIN_TOTP_KEY/);
+  assert.equal(sealTotpSecret(secret, null), secret, 'without a key the secret is stored as is');
+  assert.equal(
+    openTotpSecret(secret, key),
+    secret,
+    'an unsealed secret still opens after a key is configured',
+  );
+  assert.equal(totpKeyFromEnv({}), null);
+  assert.equal(totpKeyFromEnv({ IAMA_ADMIN_TOTP_KEY: key.toString('base64') })?.equals(key), true);
+  assert.throws(() => totpKeyFromEnv({ IAMA_ADMIN_TOTP_KEY: 'c2hvcnQ=' }), /32 bytes/);
 });

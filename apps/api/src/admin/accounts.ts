@@ -21,6 +21,7 @@ import { hashPassword, verifyPassword } from '../auth/password';
 import { writeAdminAudit, type AdminActor } from './audit';
 import { revokeAdminSessions, type AdminSession } from './sessions';
 import { generateTotpSecret, otpauthUri } from './totp';
+import { sealTotpSecret } from './totp-vault';
 
 export const TEMPORARY_PASSWORD_TTL_MS = 24 * 60 * 60 * 1000;
 
@@ -210,8 +211,10 @@ export async function enrolAdminTotp(
   by: AdminSession,
   adminId: string,
   ip: string | null,
+  totpKey: Buffer | null = null,
 ): Promise<TotpEnrolment> {
   const secret = generateTotpSecret();
+  const stored = sealTotpSecret(secret, totpKey);
   return db.transaction().execute(async (trx) => {
     const target = await trx
       .selectFrom('admin_accounts')
@@ -221,11 +224,11 @@ export async function enrolAdminTotp(
     if (!target) throw new ApiError('NOT_FOUND', 'No admin account with this id');
     await trx
       .insertInto('admin_credentials')
-      .values({ admin_id: adminId, totp_secret: secret })
+      .values({ admin_id: adminId, totp_secret: stored })
       .onConflict((oc) =>
         oc
           .column('admin_id')
-          .doUpdateSet({ totp_secret: secret, totp_last_step: null, updated_at: new Date() }),
+          .doUpdateSet({ totp_secret: stored, totp_last_step: null, updated_at: new Date() }),
       )
       .execute();
     // A replaced factor invalidates sessions opened with the old one.

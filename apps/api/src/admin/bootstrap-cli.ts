@@ -7,6 +7,7 @@
 import { createDb } from '@iama/db';
 import { bootstrapAdminFromEnv, ensureBootstrapAdmin } from './bootstrap';
 import { generateTotpSecret, otpauthUri } from './totp';
+import { totpKeyFromEnv } from './totp-vault';
 
 async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   if (argv.includes('--new-totp-secret')) {
@@ -25,7 +26,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   }
   const { db, close } = createDb(env.DATABASE_URL);
   try {
-    const result = await ensureBootstrapAdmin(db, config);
+    const result = await ensureBootstrapAdmin(db, config, totpKeyFromEnv(env));
     process.stdout.write(
       `${JSON.stringify({ admin_id: result.adminId, email: config.email, created: result.created })}\n`,
     );

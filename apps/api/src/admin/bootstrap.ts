@@ -8,6 +8,7 @@ import type { Database } from '@iama/db';
 import { hashPassword } from '../auth/password';
 import { writeAdminAudit } from './audit';
 import { base32Decode } from './totp';
+import { sealTotpSecret } from './totp-vault';
 
 export type BootstrapAdminConfig = { email: string; password: string; totpSecret: string };
 
@@ -48,6 +49,7 @@ export function validateBootstrap(cfg: BootstrapAdminConfig): BootstrapAdminConf
 export async function ensureBootstrapAdmin(
   db: Kysely<Database>,
   cfg: BootstrapAdminConfig,
+  totpKey: Buffer | null = null,
 ): Promise<{ adminId: string; created: boolean }> {
   const passwordHash = await hashPassword(cfg.password);
   return db.transaction().execute(async (trx) => {
@@ -75,7 +77,7 @@ export async function ensureBootstrapAdmin(
       .insertInto('admin_credentials')
       .values({
         admin_id: inserted.id,
-        totp_secret: cfg.totpSecret.replace(/[\s=]/g, '').toUpperCase(),
+        totp_secret: sealTotpSecret(cfg.totpSecret.replace(/[\s=]/g, '').toUpperCase(), totpKey),
       })
       .execute();
     await writeAdminAudit(trx, {

@@ -13,6 +13,7 @@ import { dummyPasswordHash, verifyPassword } from '../auth/password';
 import { writeAdminAudit } from './audit';
 import { createAdminSession } from './sessions';
 import { verifyTotp } from './totp';
+import { openTotpSecret } from './totp-vault';
 
 export type LoginInput = {
   email: string;
@@ -21,6 +22,8 @@ export type LoginInput = {
   ip: string | null;
   userAgent: string | null;
   nowMs: number;
+  /** `IAMA_ADMIN_TOTP_KEY`, when secrets are sealed at rest. */
+  totpKey?: Buffer | null;
 };
 
 export async function adminLogin(
@@ -103,7 +106,11 @@ export async function adminLogin(
     );
   }
   if (!input.otp) return fail('OTP_REQUIRED', account.id);
-  const step = verifyTotp(account.totp_secret, input.otp, input.nowMs);
+  const step = verifyTotp(
+    openTotpSecret(account.totp_secret, input.totpKey ?? null),
+    input.otp,
+    input.nowMs,
+  );
   // A code is accepted once: a step at or before the last accepted one is a replay.
   if (step === null || (account.totp_last_step !== null && step <= BigInt(account.totp_last_step)))
     return fail('OTP_INVALID', account.id);

@@ -23,10 +23,16 @@ declare module 'fastify' {
     adminDb: Kysely<Database>;
     /** Milliseconds since the epoch; injectable so tests can expire sessions deterministically. */
     adminClock: () => number;
+    /** Key sealing TOTP secrets at rest, or `null`. */
+    adminTotpKey: Buffer | null;
   }
 }
 
-export type AdminAuthOptions = { db: Kysely<Database>; now?: () => number };
+export type AdminAuthOptions = {
+  db: Kysely<Database>;
+  now?: () => number;
+  totpKey?: Buffer | null;
+};
 
 export type RequireAdminOptions = {
   /** Own-password change, `me` and logout stay usable while a password change is pending. */
@@ -81,6 +87,7 @@ export async function requireAdmin(
 async function adminAuthPlugin(app: FastifyInstance, opts: AdminAuthOptions): Promise<void> {
   app.decorate('adminDb', opts.db);
   app.decorate('adminClock', opts.now ?? Date.now);
+  app.decorate('adminTotpKey', opts.totpKey ?? null);
   app.decorateRequest('admin', null);
 }
 

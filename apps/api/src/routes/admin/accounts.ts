@@ -53,6 +53,6 @@ export const adminAccountRoutes: FastifyPluginAsync = async (app) => {
       'params',
       req.params,
     );
-    return enrolAdminTotp(db, admin, admin_id, req.ip);
+    return enrolAdminTotp(db, admin, admin_id, req.ip, app.adminTotpKey);
   });
 };

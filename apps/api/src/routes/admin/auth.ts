@@ -31,6 +31,7 @@ export const adminAuthRoutes: FastifyPluginAsync = async (app) => {
       ip: req.ip,
       userAgent,
       nowMs: app.adminClock(),
+      totpKey: app.adminTotpKey,
     });
   });
 

@@ -27,12 +27,17 @@ export type OperatorPluginOptions = { db: Kysely<Database>; operator?: OperatorO
 
 async function operatorPlugin(app: FastifyInstance, opts: OperatorPluginOptions): Promise<void> {
   const options = opts.operator ?? operatorOptionsFromEnv();
-  if (options.bootstrap) await ensureBootstrapAdmin(opts.db, options.bootstrap);
+  if (options.bootstrap)
+    await ensureBootstrapAdmin(opts.db, options.bootstrap, options.totpKey ?? null);
   const metrics = new ApiMetrics(options.now);
   app.addHook('onResponse', async (_req, reply) => {
     metrics.record(reply.statusCode);
   });
-  await app.register(adminAuthPlugin, { db: opts.db, now: options.now });
+  await app.register(adminAuthPlugin, {
+    db: opts.db,
+    now: options.now,
+    totpKey: options.totpKey ?? null,
+  });
   await app.register(adminAuthRoutes);
   await app.register(adminAccountRoutes);
   await app.register(adminOperatorRoutes, {
