@@ -33,5 +33,8 @@ export async function createIamaWorker(opts: CreateWorkerOptions): Promise<Worke
     taskQueue: opts.taskQueue,
     workflowBundle: await workflowBundle(),
     activities: opts.activities,
+    // Cancellation reaches a streaming model activity only with a heartbeat; heartbeat loss must
+    // stop token generation promptly (PRD V1 §13 item 15, SERVICE_ARCHITECTURE §3.4).
+    maxHeartbeatThrottleInterval: '5 seconds',
   });
 }
