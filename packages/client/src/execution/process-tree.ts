@@ -43,6 +43,17 @@ export function processGroupAlive(pgid: number): boolean {
   }
 }
 
+const GROUP_REAP_LIMIT_MS = 5000;
+
+async function waitGroupGone(pgid: number | null, limitMs: number): Promise<void> {
+  if (pgid === null) return;
+  const until = Date.now() + limitMs;
+  while (processGroupAlive(pgid) && Date.now() < until) {
+    signalGroup(pgid, 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 function signalGroup(pgid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pgid, signal);
@@ -89,13 +100,12 @@ export function runProcess(opts: RunProcessOptions): Promise<ProcessResult> {
       clearTimeout(timer);
       clearTimeout(killTimer);
       if (pgid !== null) signalGroup(pgid, 'SIGKILL');
-      resolve({
-        ...r,
-        stdout,
-        stderr,
-        durationMs: Math.round(performance.now() - started),
-        pgid,
-      });
+      const durationMs = Math.round(performance.now() - started);
+      // SIGKILL is asynchronous: return only once the group is really gone (reaped), so a caller
+      // that removes the sandbox next never races a process still writing into it.
+      void waitGroupGone(pgid, GROUP_REAP_LIMIT_MS).then(() =>
+        resolve({ ...r, stdout, stderr, durationMs, pgid }),
+      );
     };
     child.on('error', (err) =>
       finish({ exitCode: null, signal: null, timedOut: false, spawnError: err.message }),
