@@ -28,7 +28,9 @@ await withPostgresServer(async (serverUrl) => {
   const url = withDatabase(serverUrl, name);
   try {
     await migrate(url, { direction: 'up' });
-    const { db, close } = createDb(url, 20);
+    const { db, pool, close } = createDb(url, 20);
+    // Dropping the scratch database terminates any connection still open; that is expected here.
+    pool.on('error', () => undefined);
     const connection = Connection.lazy({
       address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
     });
