@@ -65,7 +65,13 @@ export class SessionLimiter {
         },
       };
       const timer = setTimeout(
-        () => waiter.reject(new RouterError('L1_CONCURRENCY_LIMIT', `session already runs ${this.limit} L1 calls`, { limit: this.limit, waitedMs: this.maxWaitMs })),
+        () =>
+          waiter.reject(
+            new RouterError('L1_CONCURRENCY_LIMIT', `session already runs ${this.limit} L1 calls`, {
+              limit: this.limit,
+              waitedMs: this.maxWaitMs,
+            }),
+          ),
         this.maxWaitMs,
       );
       const onAbort = () => waiter.reject(signal!.reason);

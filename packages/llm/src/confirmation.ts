@@ -31,7 +31,9 @@ export function issueConfirmationToken(claims: ConfirmationClaims, key: string |
   return `v1.${payload}.${b64(mac)}`;
 }
 
-export type TokenCheck = { ok: true; claims: ConfirmationClaims } | { ok: false; reason: 'MISSING' | 'MALFORMED' | 'BAD_SIGNATURE' | 'EXPIRED' | 'WRONG_SCOPE' };
+export type TokenCheck =
+  | { ok: true; claims: ConfirmationClaims }
+  | { ok: false; reason: 'MISSING' | 'MALFORMED' | 'BAD_SIGNATURE' | 'EXPIRED' | 'WRONG_SCOPE' };
 
 /**
  * Verifies a token for exactly this job, attempt and class (router side).
@@ -48,7 +50,8 @@ export function verifyConfirmationToken(
   if (version !== 'v1' || !payload || !mac) return { ok: false, reason: 'MALFORMED' };
   const expected = createHmac('sha256', key).update(`v1.${payload}`).digest();
   const given = Buffer.from(mac, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'BAD_SIGNATURE' };
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return { ok: false, reason: 'BAD_SIGNATURE' };
   let claims: ConfirmationClaims;
   try {
     claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as ConfirmationClaims;
@@ -56,7 +59,11 @@ export function verifyConfirmationToken(
     return { ok: false, reason: 'MALFORMED' };
   }
   if (claims.expiresAt <= now) return { ok: false, reason: 'EXPIRED' };
-  if (claims.jobId !== scope.jobId || claims.attemptNumber !== scope.attemptNumber || claims.modelClass !== scope.modelClass) {
+  if (
+    claims.jobId !== scope.jobId ||
+    claims.attemptNumber !== scope.attemptNumber ||
+    claims.modelClass !== scope.modelClass
+  ) {
     return { ok: false, reason: 'WRONG_SCOPE' };
   }
   return { ok: true, claims };

@@ -5,7 +5,13 @@
  */
 import type { ErrorCode } from '@iama/contracts';
 
-export type FailureClass = 'INFRA_FAILURE' | 'LOGIC_FAILURE' | 'USER_CANCELLED' | 'POLICY_BLOCKED' | 'TIMEOUT_EXECUTION' | 'CLIENT_DISCONNECTED';
+export type FailureClass =
+  | 'INFRA_FAILURE'
+  | 'LOGIC_FAILURE'
+  | 'USER_CANCELLED'
+  | 'POLICY_BLOCKED'
+  | 'TIMEOUT_EXECUTION'
+  | 'CLIENT_DISCONNECTED';
 
 /** Codes the router raises beyond the API catalogue; see docs/llm/decisions.md. */
 export const ROUTER_CODES = {
@@ -52,8 +58,20 @@ export class RouterError extends Error {
   }
 
   /** The machine-readable form handed to the workflow (Temporal `ApplicationFailure` details). */
-  toJSON(): { code: RouterCode; message: string; failureClass: FailureClass; retryable: boolean; detail: Record<string, unknown> } {
-    return { code: this.code, message: this.message, failureClass: this.failureClass, retryable: this.retryable, detail: this.detail };
+  toJSON(): {
+    code: RouterCode;
+    message: string;
+    failureClass: FailureClass;
+    retryable: boolean;
+    detail: Record<string, unknown>;
+  } {
+    return {
+      code: this.code,
+      message: this.message,
+      failureClass: this.failureClass,
+      retryable: this.retryable,
+      detail: this.detail,
+    };
   }
 }
 

@@ -41,14 +41,22 @@ export function parseAnswer<F extends LlmSchemaFamily>(family: F, answer: string
       try {
         value = JSON.parse(jsonrepair(text));
       } catch {
-        return { ok: false, stage: 'json', issues: ['answer is not JSON and could not be repaired'] };
+        return {
+          ok: false,
+          stage: 'json',
+          issues: ['answer is not JSON and could not be repaired'],
+        };
       }
     }
     repaired = true;
   }
   const result = parseLlmOutput(family, value);
   if (!result.success) {
-    return { ok: false, stage: 'schema', issues: result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`) };
+    return {
+      ok: false,
+      stage: 'schema',
+      issues: result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
+    };
   }
   return { ok: true, value: result.data, repaired };
 }

@@ -4,7 +4,12 @@
  * the next call after that (or at once after `invalidate()`), so an operator's change applies
  * without a restart. A failed reload keeps serving the last good table.
  */
-import { modelRouteConfigSchema, type ModelClass, type ModelRouteConfig, type ModelRoutes } from '@iama/contracts';
+import {
+  modelRouteConfigSchema,
+  type ModelClass,
+  type ModelRouteConfig,
+  type ModelRoutes,
+} from '@iama/contracts';
 import { RouterError } from './errors';
 import type { RouteTableSource } from './ports';
 
@@ -33,7 +38,11 @@ export class RouteTable {
   async resolve(modelClass: ModelClass): Promise<ResolvedRoute> {
     const routes = await this.current();
     const config = routes[modelClass];
-    if (!config?.enabled) throw new RouterError('MODEL_ROUTE_UNAVAILABLE', `no enabled route for ${modelClass}`, { modelClass, configured: Boolean(config) });
+    if (!config?.enabled)
+      throw new RouterError('MODEL_ROUTE_UNAVAILABLE', `no enabled route for ${modelClass}`, {
+        modelClass,
+        configured: Boolean(config),
+      });
     return { modelClass, alias: modelClass.toLowerCase(), config };
   }
 
@@ -43,7 +52,8 @@ export class RouteTable {
       .load()
       .then((loaded) => {
         const checked: ModelRoutes = {};
-        for (const [cls, cfg] of Object.entries(loaded) as [ModelClass, ModelRouteConfig][]) checked[cls] = modelRouteConfigSchema.parse(cfg);
+        for (const [cls, cfg] of Object.entries(loaded) as [ModelClass, ModelRouteConfig][])
+          checked[cls] = modelRouteConfigSchema.parse(cfg);
         this.routes = checked;
         this.loadedAt = this.now();
         return checked;
@@ -55,7 +65,9 @@ export class RouteTable {
       return await this.inflight;
     } catch (err) {
       if (this.routes) return this.routes;
-      throw new RouterError('MODEL_ROUTE_UNAVAILABLE', 'route table could not be loaded', { cause: (err as Error).message });
+      throw new RouterError('MODEL_ROUTE_UNAVAILABLE', 'route table could not be loaded', {
+        cause: (err as Error).message,
+      });
     }
   }
 }

@@ -22,7 +22,9 @@ export class SecretNotFoundError extends Error {
  */
 export function envVarOf(ref: string): string {
   const direct = /^(?:env:|os\.environ\/)(.+)$/.exec(ref);
-  return (direct ? direct[1]! : (ref.split('/').filter(Boolean).pop() ?? '')).replace(/[^A-Za-z0-9_]/g, '_').toUpperCase();
+  return (direct ? direct[1]! : (ref.split('/').filter(Boolean).pop() ?? ''))
+    .replace(/[^A-Za-z0-9_]/g, '_')
+    .toUpperCase();
 }
 
 /**

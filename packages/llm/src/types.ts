@@ -4,7 +4,14 @@
  * Application code names a stage (and optionally a class or phase), never a model.
  */
 import type { Slice } from '@iama/context';
-import type { LlmOutput, LlmSchemaFamily, ModelClass, OperatingMode, RoutingPhase, Tier } from '@iama/contracts';
+import type {
+  LlmOutput,
+  LlmSchemaFamily,
+  ModelClass,
+  OperatingMode,
+  RoutingPhase,
+  Tier,
+} from '@iama/contracts';
 
 /** Stages of V1-FR-ROUTE-002/003 plus the two L2/L3 uses the PRD names outside the repair loop. */
 export const STAGES = [
@@ -112,7 +119,15 @@ export type RouteRecord = {
 };
 
 export type ProgressEvent = {
-  type: 'dispatched' | 'streaming' | 'heartbeat' | 'retrying' | 'policy_violation' | 'repair_retry' | 'completed' | 'failed';
+  type:
+    | 'dispatched'
+    | 'streaming'
+    | 'heartbeat'
+    | 'retrying'
+    | 'policy_violation'
+    | 'repair_retry'
+    | 'completed'
+    | 'failed';
   stage: Stage;
   modelClass: ModelClass;
   /** Output tokens received so far in the current provider call (estimate while streaming). */

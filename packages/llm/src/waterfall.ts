@@ -5,7 +5,8 @@
 import { TIER_MATRIX, type ModelClass, type Tier } from '@iama/contracts';
 import type { Stage } from './types';
 
-export type WaterfallChoice = { modelClass: ModelClass; reason: string } | { modelClass: null; reason: string };
+export type WaterfallChoice =
+  { modelClass: ModelClass; reason: string } | { modelClass: null; reason: string };
 
 /** Repair iterations 1-3 stay on L1; 4+ escalate where the tier has phase 2 (V1-FR-ROUTE-003). */
 export const REPAIR_L2_FROM_ITERATION = 4;
@@ -24,16 +25,28 @@ export function waterfallClass(tier: Tier, stage: Stage, iteration = 1): Waterfa
     case 'refactor_generation':
       return { modelClass: 'L1', reason: `STAGE_${stage.toUpperCase()}_L1` };
     case 'repair':
-      if (iteration < REPAIR_L2_FROM_ITERATION) return { modelClass: 'L1', reason: 'REPAIR_ITERATION_1_3' };
+      if (iteration < REPAIR_L2_FROM_ITERATION)
+        return { modelClass: 'L1', reason: 'REPAIR_ITERATION_1_3' };
       // Iterations 7+ on Max/Enterprise stay on L2 unless the workflow asks for L3 explicitly ("L2 escalation or L3").
-      return hasPhase2 ? { modelClass: 'L2', reason: iteration >= 7 ? 'REPAIR_ITERATION_7_PLUS' : 'REPAIR_ITERATION_4_PLUS' } : { modelClass: 'L1', reason: 'REPAIR_TIER_PHASE_1_ONLY' };
+      return hasPhase2
+        ? {
+            modelClass: 'L2',
+            reason: iteration >= 7 ? 'REPAIR_ITERATION_7_PLUS' : 'REPAIR_ITERATION_4_PLUS',
+          }
+        : { modelClass: 'L1', reason: 'REPAIR_TIER_PHASE_1_ONLY' };
     case 'fallback_conversation':
-      return hasPhase2 ? { modelClass: 'L2', reason: 'FALLBACK_CONVERSATION_L2_MINIMUM' } : { modelClass: 'L1', reason: 'FALLBACK_CONVERSATION_FREE_L1' };
+      return hasPhase2
+        ? { modelClass: 'L2', reason: 'FALLBACK_CONVERSATION_L2_MINIMUM' }
+        : { modelClass: 'L1', reason: 'FALLBACK_CONVERSATION_FREE_L1' };
     case 'spec_interpretation':
-      return hasPhase2 ? { modelClass: 'L2', reason: 'SPEC_INTERPRETATION_L2' } : { modelClass: 'L1', reason: 'SPEC_INTERPRETATION_TIER_L1' };
+      return hasPhase2
+        ? { modelClass: 'L2', reason: 'SPEC_INTERPRETATION_L2' }
+        : { modelClass: 'L1', reason: 'SPEC_INTERPRETATION_TIER_L1' };
     case 'deep_fix':
-      if (ent.deepFix === 'L3_WITH_CONFIRMATION') return { modelClass: 'L3', reason: 'DEEP_FIX_L3' };
-      if (ent.deepFix === 'CONTEXT_RESET_L2') return { modelClass: 'L2', reason: 'DEEP_FIX_CONTEXT_RESET_L2' };
+      if (ent.deepFix === 'L3_WITH_CONFIRMATION')
+        return { modelClass: 'L3', reason: 'DEEP_FIX_L3' };
+      if (ent.deepFix === 'CONTEXT_RESET_L2')
+        return { modelClass: 'L2', reason: 'DEEP_FIX_CONTEXT_RESET_L2' };
       return { modelClass: null, reason: 'DEEP_FIX_NOT_IN_TIER' };
   }
 }

@@ -103,9 +103,7 @@ export type RouterTestContext = {
     tier: EntitlementSnapshot['tier'],
     extra?: Partial<EntitlementSnapshot>,
   ): Promise<EntitlementSnapshot>;
-  ledger(
-    jobId: string,
-  ): Promise<
+  ledger(jobId: string): Promise<
     {
       idempotency_key: string;
       event_type: string;

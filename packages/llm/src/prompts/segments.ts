@@ -34,7 +34,11 @@ const join = (...parts: string[]) => parts.filter(Boolean).join('\n\n');
  * Lays out the prompt. `extraFresh` carries the router's own retry notes (reinforcement).
  * @example buildMessages(systemText, prompt, []).messages.length // 3 when spec text is present
  */
-export function buildMessages(system: string, prompt: PromptInput, extraFresh: readonly string[]): BuiltPrompt {
+export function buildMessages(
+  system: string,
+  prompt: PromptInput,
+  extraFresh: readonly string[],
+): BuiltPrompt {
   const slices = prompt.slices ?? [];
   const text = (role: string) =>
     slices
@@ -42,19 +46,42 @@ export function buildMessages(system: string, prompt: PromptInput, extraFresh: r
       .map((s) => `### ${s.id}${s.pruned ? ' (bodies omitted)' : ''}\n${s.text}`)
       .join('\n\n');
   const tier1 = join(system, section('Dependency interfaces', text('dependency')));
-  const tier2 = join(section('Approved spec', join(text('spec'), prompt.approvedSpec ?? '')), section('Test spec', prompt.testSpec));
-  const fresh = join(section('Target files', text('target')), section('Task', prompt.task), section('Error output', prompt.errorOutput), section('User edits', prompt.userEdits), ...extraFresh);
+  const tier2 = join(
+    section('Approved spec', join(text('spec'), prompt.approvedSpec ?? '')),
+    section('Test spec', prompt.testSpec),
+  );
+  const fresh = join(
+    section('Target files', text('target')),
+    section('Task', prompt.task),
+    section('Error output', prompt.errorOutput),
+    section('User edits', prompt.userEdits),
+    ...extraFresh,
+  );
 
   const t1 = roughTokens(tier1);
   const t2 = tier2 ? roughTokens(tier2) : 0;
   const messages: ChatMessage[] = [];
   let cacheableTokens = 0;
   const mark1 = t1 >= CACHE_MIN_TOKENS;
-  messages.push({ role: 'system', content: [{ type: 'text', text: tier1, ...(mark1 ? { cache_control: { type: 'ephemeral', ttl: '1h' } } : {}) }] });
+  messages.push({
+    role: 'system',
+    content: [
+      {
+        type: 'text',
+        text: tier1,
+        ...(mark1 ? { cache_control: { type: 'ephemeral', ttl: '1h' } } : {}),
+      },
+    ],
+  });
   if (mark1) cacheableTokens = t1;
   if (tier2) {
     const mark2 = t1 + t2 >= CACHE_MIN_TOKENS;
-    messages.push({ role: 'user', content: [{ type: 'text', text: tier2, ...(mark2 ? { cache_control: { type: 'ephemeral' } } : {}) }] });
+    messages.push({
+      role: 'user',
+      content: [
+        { type: 'text', text: tier2, ...(mark2 ? { cache_control: { type: 'ephemeral' } } : {}) },
+      ],
+    });
     if (mark2) cacheableTokens = t1 + t2;
   }
   messages.push({ role: 'user', content: [{ type: 'text', text: fresh }] });

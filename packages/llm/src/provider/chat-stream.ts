@@ -65,13 +65,25 @@ export async function streamChat(req: StreamRequest): Promise<StreamOutcome> {
     try {
       res = await fetch(`${req.baseUrl}/v1/chat/completions`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...(req.apiKey ? { authorization: `Bearer ${req.apiKey}` } : {}) },
-        body: JSON.stringify({ ...req.body, stream: true, stream_options: { include_usage: true } }),
+        headers: {
+          'content-type': 'application/json',
+          accept: 'text/event-stream',
+          ...(req.apiKey ? { authorization: `Bearer ${req.apiKey}` } : {}),
+        },
+        body: JSON.stringify({
+          ...req.body,
+          stream: true,
+          stream_options: { include_usage: true },
+        }),
         signal: local.signal,
       });
     } catch (err) {
       if (req.signal?.aborted) throw req.signal.reason;
-      throw new ProviderError('network', null, `proxy unreachable: ${(err as Error).cause ? String((err as Error & { cause: unknown }).cause) : (err as Error).message}`);
+      throw new ProviderError(
+        'network',
+        null,
+        `proxy unreachable: ${(err as Error).cause ? String((err as Error & { cause: unknown }).cause) : (err as Error).message}`,
+      );
     }
     if (!res.ok) throw await httpError(res);
     return await readStream(res, req, local);
@@ -80,7 +92,11 @@ export async function streamChat(req: StreamRequest): Promise<StreamOutcome> {
   }
 }
 
-async function readStream(res: Response, req: StreamRequest, local: AbortController): Promise<StreamOutcome> {
+async function readStream(
+  res: Response,
+  req: StreamRequest,
+  local: AbortController,
+): Promise<StreamOutcome> {
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();
   let buffer = '';
@@ -101,14 +117,26 @@ async function readStream(res: Response, req: StreamRequest, local: AbortControl
       const { data, rest } = drainEvents(buffer);
       buffer = rest;
       for (const d of data) {
-        if (d === '[DONE]') return { content, finish, usage, cut: false, estimatedOutputTokens: estimate(content.length) };
+        if (d === '[DONE]')
+          return {
+            content,
+            finish,
+            usage,
+            cut: false,
+            estimatedOutputTokens: estimate(content.length),
+          };
         let parsed: RawChunk;
         try {
           parsed = JSON.parse(d) as RawChunk;
         } catch {
           throw new ProviderError('stream_error', null, 'unparseable stream event');
         }
-        if (parsed.error) throw new ProviderError('stream_error', null, `provider error in stream (${String(parsed.error.type ?? parsed.error.code ?? 'unknown')})`);
+        if (parsed.error)
+          throw new ProviderError(
+            'stream_error',
+            null,
+            `provider error in stream (${String(parsed.error.type ?? parsed.error.code ?? 'unknown')})`,
+          );
         usage = normalizeUsage(parsed.usage) ?? usage;
         const choice = parsed.choices?.[0];
         if (choice?.delta?.content) {
@@ -136,7 +164,9 @@ async function httpError(res: Response): Promise<ProviderError> {
   let message = `HTTP ${res.status}`;
   try {
     const body = (await res.json()) as { error?: { type?: unknown; code?: unknown } };
-    const tag = [body.error?.type, body.error?.code].filter((v) => typeof v === 'string' || typeof v === 'number').join('/');
+    const tag = [body.error?.type, body.error?.code]
+      .filter((v) => typeof v === 'string' || typeof v === 'number')
+      .join('/');
     if (tag) message = `HTTP ${res.status} (${tag})`;
   } catch {
     // non-JSON error body: the status says enough

@@ -38,7 +38,9 @@ export function normalizeUsage(u: RawUsage | null | undefined): TokenCounts | nu
 }
 
 /** Finish reasons as the router understands them. */
-export function normalizeFinish(reason: string | null | undefined): 'stop' | 'length' | 'other' | null {
+export function normalizeFinish(
+  reason: string | null | undefined,
+): 'stop' | 'length' | 'other' | null {
   if (reason === null || reason === undefined) return null;
   if (reason === 'stop' || reason === 'end_turn' || reason === 'stop_sequence') return 'stop';
   if (reason === 'length' || reason === 'max_tokens') return 'length';
