@@ -37,7 +37,13 @@ export {
   type ReadFile,
   type TestFramework,
 } from './frameworks/detect';
-export { commandFor, pythonFor, type ResultFormat, type TestCommand } from './frameworks/command';
+export {
+  commandFor,
+  defaultTsLoader,
+  pythonFor,
+  type ResultFormat,
+  type TestCommand,
+} from './frameworks/command';
 export { parseJUnitXml, type FailureDialect, type JUnitParseOptions } from './results/junit-xml';
 export { parseUnittestVerbose } from './results/unittest-verbose';
 export {

@@ -131,6 +131,41 @@ void describe('V1-FR-SBX-004/002: Local Native node:test runs', () => {
     assert.deepEqual(treeHash(ws), before);
   });
 
+  void it('TypeScript test files run under node:test through the tsx loader (the refactored-to-TS case)', async () => {
+    const ws = project({ 'package.json': '{"name":"p","type":"module"}', 'src/calc.js': CALC });
+    const report = await runLocalTests(
+      request({
+        source_files: [
+          {
+            path: 'src/calc.ts',
+            content: 'export const add = (a: number, b: number): number => a + b;\n',
+          },
+        ],
+        test_files: [
+          {
+            path: 'test/calc.test.ts',
+            content: `import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { add } from '../src/calc.ts';
+test('typed add', () => assert.equal(add(2, 2), 4));
+test('typed add is wrong', () => assert.equal(add(2, 2) as number, 5));
+`,
+          },
+        ],
+      }),
+      { workspaceRoot: ws },
+    );
+    testReportRequestSchema.parse(report);
+    assert.deepEqual(
+      report.tests.map((t) => [t.name, t.status, t.error_class, t.location?.line ?? null]),
+      [
+        ['typed add', 'PASSED', null, null],
+        ['typed add is wrong', 'FAILED', 'AssertionError', 5],
+      ],
+      JSON.stringify(report),
+    );
+  });
+
   void it('.iamaignore paths are not copied into the sandbox; node_modules is linked, not copied', async () => {
     const ws = project({
       '.iamaignore': 'private/\n',

@@ -22,7 +22,20 @@ export type CommandContext = {
   nodePath?: string;
   /** Python interpreter; defaults to the project's `.venv` if any, else `python3`. */
   pythonPath?: string;
+  /** ESM loader for TypeScript test files under node:test; defaults to IAMA's own tsx. */
+  tsLoader?: string | null;
 };
+
+const TS_TEST = /\.(c|m)?ts$/;
+
+/** IAMA's own tsx: refactored-to-TypeScript tests run on Node 20 without the project installing it. */
+export function defaultTsLoader(): string | null {
+  try {
+    return import.meta.resolve('tsx');
+  } catch {
+    return null;
+  }
+}
 
 export const RESULT_FILE = '.iama-results.xml';
 
@@ -45,10 +58,16 @@ const pyModule = (p: string) => p.replace(/\.py$/, '').split('/').join('.');
 export function commandFor(framework: TestFramework, ctx: CommandContext): TestCommand {
   const out = join(ctx.dir, RESULT_FILE);
   switch (framework) {
-    case 'node:test':
+    case 'node:test': {
+      const loader = ctx.testPaths.some((p) => TS_TEST.test(p))
+        ? ctx.tsLoader === undefined
+          ? defaultTsLoader()
+          : ctx.tsLoader
+        : null;
       return {
         command: ctx.nodePath ?? process.execPath,
         args: [
+          ...(loader ? ['--import', loader] : []),
           '--test',
           '--test-reporter=junit',
           `--test-reporter-destination=${out}`,
@@ -56,6 +75,7 @@ export function commandFor(framework: TestFramework, ctx: CommandContext): TestC
         ],
         result: { kind: 'junit-xml', dialect: 'node', files: [out] },
       };
+    }
     case 'pytest':
       return {
         command: pythonFor(ctx.dir, ctx.pythonPath),
