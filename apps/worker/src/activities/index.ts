@@ -8,7 +8,11 @@ import { createRefactorJobActivities, type RefactorJobDeps } from './refactor-jo
 export type ActivityDeps = { db: Kysely<Database> } & Omit<RefactorJobDeps, 'db'>;
 
 export function createActivities(deps: ActivityDeps) {
-  return { ...createHealthProbeActivities(deps.db), ...createQuotaRefreshActivities(deps.db), ...createRefactorJobActivities(deps) };
+  return {
+    ...createHealthProbeActivities(deps.db),
+    ...createQuotaRefreshActivities(deps.db),
+    ...createRefactorJobActivities(deps),
+  };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -160,13 +160,11 @@ export function createJobStateActivities(db: Kysely<Database>) {
           grace_deadline_at: args.graceDeadlineAt,
         })
         .onConflict((oc) =>
-          oc
-            .columns(['job_id', 'session_id'])
-            .doUpdateSet({
-              status: args.status,
-              grace_deadline_at: args.graceDeadlineAt,
-              updated_at: now,
-            }),
+          oc.columns(['job_id', 'session_id']).doUpdateSet({
+            status: args.status,
+            grace_deadline_at: args.graceDeadlineAt,
+            updated_at: now,
+          }),
         )
         .execute();
       const streamStatus = args.status === 'RECOVERED' ? 'ACTIVE' : args.status;

@@ -66,13 +66,11 @@ export function createTestRunActivities(db: Kysely<Database>) {
             task_token: Buffer.from(info.taskToken),
           })
           .onConflict((oc) =>
-            oc
-              .column('test_run_id')
-              .doUpdateSet({
-                task_token: Buffer.from(info.taskToken),
-                requested_at: new Date(),
-                reported_at: null,
-              }),
+            oc.column('test_run_id').doUpdateSet({
+              task_token: Buffer.from(info.taskToken),
+              requested_at: new Date(),
+              reported_at: null,
+            }),
           )
           .execute();
         await trx
