@@ -23,6 +23,23 @@ export const REDACTED_PATHS = [
   '*.content',
 ];
 
+type LoggedRequest = { id: unknown; method: string; url: string; ip?: string };
+
+/**
+ * Requests are logged without their query string: OAuth callbacks carry `code` and `state`
+ * there (V1-FR-AUTH-002), and no query value is needed to follow a request through the logs.
+ */
+export const requestSerializer = (req: LoggedRequest) => ({
+  reqId: req.id,
+  method: req.method,
+  path: req.url.split('?', 1)[0],
+  remoteAddress: req.ip,
+});
+
 export function loggerOptions(level: string): FastifyServerOptions['logger'] {
-  return { level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
+  return {
+    level,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    serializers: { req: requestSerializer },
+  };
 }

@@ -2,6 +2,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { createDb } from '@iama/db';
 import { buildApp } from './app';
+import { loadBillingOptions } from './billing/config';
 import { loadApiConfig } from './config';
 import { loggerOptions } from './logger';
 
@@ -10,7 +11,14 @@ const { db, close } = createDb(config.databaseUrl);
 const connection = await Connection.connect({ address: config.temporalAddress });
 const temporal = new Client({ connection, namespace: config.temporalNamespace });
 const app = await buildApp(
-  { db, temporal, taskQueue: config.taskQueue, healthProbeEnabled: config.healthProbeEnabled, jobs: { databaseUrl: config.databaseUrl } },
+  {
+    db,
+    temporal,
+    taskQueue: config.taskQueue,
+    healthProbeEnabled: config.healthProbeEnabled,
+    jobs: { databaseUrl: config.databaseUrl },
+    billing: loadBillingOptions(),
+  },
   loggerOptions(config.logLevel),
 );
 
