@@ -74,7 +74,7 @@ void describe('DB_SCHEMA §2-§19 conformance (issue #2; ARCHITECTURE D4, D6)', 
 
   void it('DB_SCHEMA §2-§19: up → live catalog equals the specification plus the recorded additions; down → empty; up again → equal', async () => {
     const { product, infrastructure } = recordedTables();
-    assert.deepEqual(product.sort(), ['admin_credentials', 'job_events', 'refresh_tokens'], 'docs/db/ADDITIONS.md lists the product additions');
+    assert.deepEqual(product.sort(), ['admin_credentials', 'job_events', 'refresh_tokens', 'test_run_requests'], 'docs/db/ADDITIONS.md lists the product additions');
     assert.deepEqual(infrastructure, ['schema_migrations'], 'docs/db/ADDITIONS.md lists the runner bookkeeping');
     await withTestDatabase(async (url) => {
       await migrate(url, { direction: 'up' });
