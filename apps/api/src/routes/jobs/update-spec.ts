@@ -3,8 +3,8 @@
  * V1-FR-SUB-004, V2-FR-WF-002, AGENT.md resolution 18). Optimistic lock on `revision_token`:
  * a stale token is `SPEC_REVISION_CONFLICT` with the current token and both sides, nothing
  * written. A successful edit is one transaction: new revision + items + `spec_updated` event
- * (every surface re-fetches, V2-FR-WF-004). During execution the workflow is told
- * (`specUpdatedDuringExecution`), which cancels in-flight generation.
+ * (every surface re-fetches, V2-FR-WF-004). The workflow is then told (`specUpdatedDuringExecution`):
+ * it approves only the newest revision, and during execution it cancels in-flight generation.
  */
 import type { FastifyInstance } from 'fastify';
 import {
@@ -31,7 +31,6 @@ export const SPEC_EDITABLE_STATES: readonly WorkflowState[] = [
   'REFACTORING',
   'SELF_HEALING',
 ];
-const EXECUTING: readonly WorkflowState[] = ['REFACTORING', 'SELF_HEALING'];
 
 export function updateSpecRoute(app: FastifyInstance, ctx: JobRouteContext): void {
   app.patch('/api/v1/jobs/:job_id/spec', async (req): Promise<UpdateSpecResponse> => {
@@ -100,10 +99,16 @@ export function updateSpecRoute(app: FastifyInstance, ctx: JobRouteContext): voi
       return { ...rev, status: now.status as WorkflowState };
     });
 
-    if (EXECUTING.includes(written.status))
-      await jobHandle(ctx.temporal, job_id).signal(specUpdatedDuringExecutionSignal, {
+    // Always told: the workflow approves only the newest revision, and mid-execution it also
+    // cancels in-flight generation (resolution 18).
+    await jobHandle(ctx.temporal, job_id)
+      .signal(specUpdatedDuringExecutionSignal, {
         specRevisionId: written.revisionId,
         actorId: identity.userId,
+      })
+      .catch((err: unknown) => {
+        // The revision is committed either way; a job without a running workflow has nobody to tell.
+        if ((err as { name?: string }).name !== 'WorkflowNotFoundError') throw err;
       });
     return { revision_id: written.revisionId, revision_token: written.revisionToken };
   });
