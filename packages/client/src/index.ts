@@ -68,3 +68,9 @@ export {
   type ExecutionProfile,
   type ProfileDecision,
 } from './docker/docker-profile';
+export {
+  DEFAULT_DOCKER_IMAGES,
+  dockerWrap,
+  removeContainer,
+  type DockerRun,
+} from './docker/docker-command';

@@ -9,12 +9,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { testReportRequestSchema } from '@iama/contracts';
 import {
   acknowledgeNativeSideEffects,
   authorizeNativeRun,
   checkVcsCheckpoint,
   decideProfile,
   detectDocker,
+  dockerWrap,
+  runLocalTests,
   hasAcknowledgedNativeSideEffects,
   resolveDegradeConsent,
 } from '../src/index';
@@ -150,5 +153,46 @@ void describe('V1-FR-SBX-001/003, D8: Local Docker degrades to Local Native only
       kind: 'RUN',
       execution_mode: 'LOCAL_DOCKER',
     });
+  });
+});
+
+void describe('V1-FR-SBX-001, D8: Local Docker runs through the real docker CLI', () => {
+  void it('the container has no network, the sandbox at the same path, and a name to remove it by', () => {
+    const run = dockerWrap(
+      { command: 'node', args: ['--test', 'a.test.js'] },
+      { dir: '/tmp/iama-sandbox-x', image: 'node:20-slim', containerName: 'iama-test-1' },
+    );
+    assert.equal(run.command, 'docker');
+    const a = run.args;
+    assert.deepEqual(a.slice(0, 4), ['run', '--rm', '--name', 'iama-test-1']);
+    assert.equal(a[a.indexOf('--network') + 1], 'none');
+    assert.equal(a[a.indexOf('--volume') + 1], '/tmp/iama-sandbox-x:/tmp/iama-sandbox-x');
+    assert.deepEqual(a.slice(-4), ['node:20-slim', 'node', '--test', 'a.test.js']);
+  });
+
+  void it('without an engine the Docker run is an infra error reported as LOCAL_DOCKER, never a test failure', async () => {
+    const ws = tempDir('iama-ws-');
+    const request = {
+      test_run_id: '0b4f3f0e-5d1c-4c59-9f0e-2d3c8e7a1b02',
+      attempt_number: 0,
+      framework: 'node:test',
+      source_files: [],
+      test_files: [{ path: 't.test.js', content: "require('node:test')('x', () => {});\n" }],
+      timeout_seconds: 30,
+    };
+    const noEngine = await runLocalTests(request, {
+      workspaceRoot: ws,
+      executionMode: 'LOCAL_DOCKER',
+    });
+    testReportRequestSchema.parse(noEngine);
+    assert.equal(noEngine.execution_mode, 'LOCAL_DOCKER');
+    assert.equal(noEngine.timed_out, false);
+    assert.match(noEngine.infra_error ?? '', /docker/i);
+    const noCli = await runLocalTests(request, {
+      workspaceRoot: ws,
+      executionMode: 'LOCAL_DOCKER',
+      docker: { dockerPath: '/nonexistent/docker' },
+    });
+    assert.match(noCli.infra_error ?? '', /could not start/);
   });
 });

@@ -13,6 +13,7 @@ import {
   type TestCaseResult,
   type TestReportRequest,
 } from '@iama/contracts';
+import { DEFAULT_DOCKER_IMAGES, dockerWrap, removeContainer } from '../docker/docker-command';
 import { commandFor, type ResultFormat } from '../frameworks/command';
 import { detectFramework, normalizeFramework, type TestFramework } from '../frameworks/detect';
 import { scrubSandboxPaths } from '../results/excerpt';
@@ -37,6 +38,8 @@ export type RunLocalTestsOptions = {
   executionMode?: TestReportRequest['execution_mode'];
   nodePath?: string;
   pythonPath?: string;
+  /** `LOCAL_DOCKER` only: image (default per framework) and CLI path. */
+  docker?: { image?: string; dockerPath?: string };
   /** Extra environment for the child; IAMA's own test-runner context is always removed. */
   env?: NodeJS.ProcessEnv;
   /** Observe the raw process result (diagnostics, tests). */
@@ -69,22 +72,34 @@ export async function runLocalTests(
       detectFramework((p) => readOrNull(join(sandbox.dir, p)), testPaths);
     if (framework === null)
       return finish({ ...base, ...infra(`unknown test framework "${req.framework}"`), startedAt });
+    const inDocker = base.execution_mode === 'LOCAL_DOCKER';
     const cmd = commandFor(framework, {
       dir: sandbox.dir,
       testPaths,
-      nodePath: opts.nodePath,
-      pythonPath: opts.pythonPath,
+      // Inside the container the image's own interpreters run; the host's paths do not exist there.
+      nodePath: inDocker ? 'node' : opts.nodePath,
+      pythonPath: inDocker ? 'python3' : opts.pythonPath,
+      tsLoader: inDocker ? null : undefined,
     });
+    const run = inDocker
+      ? dockerWrap(cmd, {
+          dir: sandbox.dir,
+          image: opts.docker?.image ?? DEFAULT_DOCKER_IMAGES[framework],
+          dockerPath: opts.docker?.dockerPath,
+        })
+      : { command: cmd.command, args: cmd.args, containerName: null };
     const env = { ...process.env, ...opts.env };
     // A `node --test` parent would otherwise capture the child's results as its own subtests.
     delete env.NODE_TEST_CONTEXT;
     const proc = await runProcess({
-      command: cmd.command,
-      args: cmd.args,
+      command: run.command,
+      args: run.args,
       cwd: sandbox.dir,
       env,
       timeoutMs: timeoutSeconds * 1000,
     });
+    if (proc.timedOut && run.containerName !== null)
+      await removeContainer(run.containerName, opts.docker?.dockerPath);
     opts.onProcess?.(proc, sandbox.dir);
     if (proc.spawnError !== null)
       return finish({
