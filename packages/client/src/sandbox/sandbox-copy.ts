@@ -6,7 +6,8 @@
  * and the project's own test tools resolve.
  */
 import {
-  cpSync,
+  constants,
+  copyFileSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
@@ -71,7 +72,7 @@ export function createSandbox(workspaceRoot: string, matcher?: IgnoreMatcher): S
         mkdirSync(join(dir, path), { recursive: true });
         visit(path);
       } else if (entry.isFile()) {
-        cpSync(join(root, path), join(dir, path));
+        copyFileSync(join(root, path), join(dir, path), constants.COPYFILE_FICLONE);
         copied++;
       } else {
         skipped.push(path); // symlinks could lead outside the workspace
