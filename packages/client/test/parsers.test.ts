@@ -79,6 +79,13 @@ void describe('V1-FR-TEST-003/004: parsers on captured output', () => {
     );
   });
 
+  void it('a very long generated test name is clamped to the report schema', () => {
+    const xml = `<testsuites><testcase name="${'n'.repeat(5000)}" time="0"/></testsuites>`;
+    const [t] = parseJUnitXml(xml, { dialect: 'node', root: '/x' });
+    assert.ok(t);
+    testCaseResultSchema.parse(t);
+  });
+
   void it('malformed or empty output yields no tests rather than invented ones', () => {
     assert.deepEqual(parseJUnitXml('', { dialect: 'node', root: '/x' }), []);
     assert.deepEqual(

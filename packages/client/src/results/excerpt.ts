@@ -14,9 +14,20 @@ export function boundExcerpt(text: string | null | undefined): string | null {
   return t.length > EXCERPT_MAX ? `${t.slice(0, EXCERPT_MAX - 1)}…` : t;
 }
 
-/** Second and later tests with the same name get ` #2`, ` #3`, … in order of appearance. */
-export function uniqueNames(tests: TestCaseResult[]): TestCaseResult[] {
+const NAME_MAX = 990; // schema: 1000, leaving room for the ` #n` suffix
+const CLASS_MAX = 300;
+
+/**
+ * Second and later tests with the same name get ` #2`, ` #3`, … in order of appearance; names and
+ * error classes are clamped to the schema's lengths (a generated test may have a very long name).
+ */
+export function uniqueNames(raw: TestCaseResult[]): TestCaseResult[] {
   const seen = new Map<string, number>();
+  const tests = raw.map((t) => ({
+    ...t,
+    name: t.name.slice(0, NAME_MAX),
+    error_class: t.error_class === null ? null : t.error_class.slice(0, CLASS_MAX),
+  }));
   return tests.map((t) => {
     const n = (seen.get(t.name) ?? 0) + 1;
     seen.set(t.name, n);
