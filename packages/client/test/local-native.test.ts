@@ -25,6 +25,7 @@ import {
   processGroupAlive,
   resolveTimeoutSeconds,
   runLocalTests,
+  runProcess,
   TimeoutOutOfBoundsError,
   UnsafeSandboxPathError,
   type TestRequest,
@@ -263,6 +264,24 @@ test('hangs forever', async () => {
     assert.equal(processGroupAlive(pgid), false, 'no process of the run survives');
     const grandchild = Number(readFileSync(pidFile, 'utf8'));
     assert.throws(() => process.kill(grandchild, 0), /ESRCH/, 'the grandchild was killed too');
+  });
+});
+
+void describe('V1-FR-SBX-004: forced termination', () => {
+  void it('a process that ignores SIGTERM is killed with SIGKILL after the grace', async () => {
+    const r = await runProcess({
+      // The shell ignores TERM from its first instruction, and `sleep` inherits that.
+      command: '/bin/sh',
+      args: ['-c', "trap '' TERM; sleep 30"],
+      cwd: tmpdir(),
+      env: {},
+      timeoutMs: 500,
+      killGraceMs: 200,
+    });
+    assert.equal(r.timedOut, true);
+    assert.equal(r.exitCode, null);
+    assert.equal(r.signal, 'SIGKILL');
+    assert.ok(r.pgid !== null && !processGroupAlive(r.pgid));
   });
 });
 
