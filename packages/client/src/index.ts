@@ -74,3 +74,4 @@ export {
   removeContainer,
   type DockerRun,
 } from './docker/docker-command';
+export { localRunPreflight, type Preflight, type PreflightQuestion } from './execution/preflight';

@@ -19,6 +19,7 @@ import {
   dockerWrap,
   runLocalTests,
   hasAcknowledgedNativeSideEffects,
+  localRunPreflight,
   resolveDegradeConsent,
 } from '../src/index';
 
@@ -194,5 +195,45 @@ void describe('V1-FR-SBX-001, D8: Local Docker runs through the real docker CLI'
       docker: { dockerPath: '/nonexistent/docker' },
     });
     assert.match(noCli.infra_error ?? '', /could not start/);
+  });
+});
+
+void describe('V1-FR-SBX-003/006: the questions before a local run, as data', () => {
+  void it('Docker preferred without an engine on a dirty repo, first use: degrade, acknowledge, checkpoint', async () => {
+    const dir = repo();
+    writeFileSync(join(dir, 'a.js'), 'changed;\n');
+    const state = tempDir('iama-state-');
+    const p = await localRunPreflight({
+      workspaceRoot: dir,
+      stateDir: state,
+      preferred: 'LOCAL_DOCKER',
+    });
+    assert.equal(p.execution_mode, 'LOCAL_NATIVE');
+    assert.deepEqual(
+      p.questions.map((q) => q.kind),
+      ['DOCKER_DEGRADE', 'NATIVE_SIDE_EFFECTS', 'VCS_CHECKPOINT'],
+    );
+  });
+
+  void it('Native on a clean repo after acknowledgement: nothing to ask', async () => {
+    const state = tempDir('iama-state-');
+    acknowledgeNativeSideEffects(state);
+    const p = await localRunPreflight({
+      workspaceRoot: repo(),
+      stateDir: state,
+      preferred: 'LOCAL_NATIVE',
+    });
+    assert.deepEqual(p.questions, []);
+    assert.equal(p.checkpoint?.kind, 'CLEAN');
+  });
+
+  void it('Docker available: no Native questions at all', async () => {
+    const p = await localRunPreflight({
+      workspaceRoot: tempDir('iama-novcs-'),
+      stateDir: tempDir('iama-state-'),
+      preferred: 'LOCAL_DOCKER',
+      docker: { available: true, server_version: '27.0.0' },
+    });
+    assert.deepEqual(p, { execution_mode: 'LOCAL_DOCKER', questions: [], checkpoint: null });
   });
 });
