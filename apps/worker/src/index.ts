@@ -2,6 +2,13 @@
 export { createActivities, type Activities, type ActivityDeps } from './activities';
 export { createIamaWorker, workflowBundle, WORKFLOWS_PATH } from './worker';
 export { DEFAULT_TASK_QUEUE } from './task-queue';
+export {
+  createWorkerRouter,
+  loadRouterConfig,
+  RouterConfigError,
+  readProviderStatus,
+  type WorkerRouter,
+} from './llm';
 export type { HealthProbeResult } from './workflows/health-probe';
 export * from './workflows/refactor-job/api';
 export {

@@ -16,19 +16,15 @@ import type { Kysely } from 'kysely';
 import { createDb, migrate, withScratchDatabase, type Database } from '@iama/db';
 import { requireTestStack } from '@iama/devstack';
 import { fixtureRoutes } from '@iama/devstack/litellm';
-import { createRouter, envSecrets, type IamaRouter } from '@iama/llm';
-import {
-  dynamicConfigRoutes,
-  pgAudit,
-  pgLedger,
-  pgRouteRecords,
-  seedModelRoutes,
-} from '@iama/llm/postgres';
+import type { IamaRouter } from '@iama/llm';
+import { seedModelRoutes } from '@iama/llm/postgres';
 import type { Tier } from '@iama/contracts';
 import {
   completeTestRun,
   createActivities,
   createIamaWorker,
+  createWorkerRouter,
+  loadRouterConfig,
   findAwaitedTestRun,
   jobStateQuery,
   refactorJobWorkflowId,
@@ -83,15 +79,14 @@ export async function useHarness(): Promise<Harness> {
     fixtureRoutes(process.env.FIXTURE_MODEL_URL ?? ''),
     'refactor-job tests: fixture routes',
   );
-  const router = createRouter({
-    proxyUrl: env.litellmBaseUrl,
-    secrets: envSecrets(),
-    routes: dynamicConfigRoutes(db),
-    ledger: pgLedger(db),
-    audit: pgAudit(db),
-    records: pgRouteRecords(db),
-    confirmationKey: CONFIRMATION_KEY,
-    retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 100 },
+  const { router, issueConfirmation } = await createWorkerRouter({
+    db,
+    config: {
+      ...loadRouterConfig({ LITELLM_BASE_URL: env.litellmBaseUrl }),
+      confirmationKeyRef: 'env:IAMA_TEST_CONFIRMATION_KEY',
+    },
+    env: { IAMA_TEST_CONFIRMATION_KEY: CONFIRMATION_KEY },
+    tuning: { retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 100 } },
   });
   const connection = await Connection.connect({ address: env.temporalAddress });
   const native = await NativeConnection.connect({ address: env.temporalAddress });
@@ -110,7 +105,7 @@ export async function useHarness(): Promise<Harness> {
         activities: createActivities({
           db,
           router,
-          confirmationKey: CONFIRMATION_KEY,
+          issueConfirmation,
           ...(directives ? { promptDirectives: directives } : {}),
         }),
       });

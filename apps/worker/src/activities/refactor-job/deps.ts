@@ -1,7 +1,7 @@
 /** @module What the refactor-job activities need; only the worker's entry point (or a test) builds it. */
 import type { Kysely } from 'kysely';
 import type { Database } from '@iama/db';
-import type { IamaRouter, Stage } from '@iama/llm';
+import type { ConfirmationClaims, IamaRouter, Stage } from '@iama/llm';
 import type { LlmSchemaFamily } from '@iama/contracts';
 import type { AstSupport } from '@iama/patch';
 
@@ -9,8 +9,11 @@ export type RefactorJobDeps = {
   db: Kysely<Database>;
   /** The IAMA Router: the only path to a model (ARCHITECTURE D2). Absent → model activities fail closed. */
   router?: IamaRouter;
-  /** HMAC key shared with the router for escalation confirmation tokens (V1-FR-ROUTE-003). */
-  confirmationKey?: string | Buffer;
+  /**
+   * Issues the confirmation token of an escalated attempt with the router's own key, after the
+   * user confirmed (V1-FR-ROUTE-003, V1-FR-SUB-006); `createWorkerRouter` provides it.
+   */
+  issueConfirmation?: (claims: ConfirmationClaims) => string;
   /** Tree-sitter support for AST-symbolic patch operations; without it they fail `AST_UNAVAILABLE`. */
   ast?: AstSupport;
   /**

@@ -3,11 +3,9 @@
  * heartbeats from the router's progress events (AGENT.md resolution 16), and the activity's
  * cancellation aborting the upstream stream (SERVICE_ARCHITECTURE §3.4: heartbeat loss, spec change).
  */
-import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import {
   isRouterError,
-  issueConfirmationToken,
   type CallRequest,
   type CallResult,
   type EntitlementSnapshot,
@@ -69,17 +67,14 @@ export async function callModel<F extends LlmSchemaFamily>(
   });
   const task = directive ? `${prompt.task}\n${directive}` : prompt.task;
   let confirmationToken: string | undefined;
-  if (args.userConfirmed && args.modelClass && args.modelClass !== 'L1' && deps.confirmationKey) {
-    confirmationToken = issueConfirmationToken(
-      {
-        jobId: args.jobId,
-        attemptNumber: args.attemptNumber,
-        modelClass: args.modelClass,
-        basis: 'USER_CONFIRMED',
-        expiresAt: Date.now() + 3_600_000,
-      },
-      deps.confirmationKey,
-    );
+  if (args.userConfirmed && args.modelClass && args.modelClass !== 'L1' && deps.issueConfirmation) {
+    confirmationToken = deps.issueConfirmation({
+      jobId: args.jobId,
+      attemptNumber: args.attemptNumber,
+      modelClass: args.modelClass,
+      basis: 'USER_CONFIRMED',
+      expiresAt: Date.now() + 3_600_000,
+    });
   }
   try {
     return await deps.router.call({
