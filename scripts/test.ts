@@ -58,6 +58,7 @@ if (!args.has('--no-static')) {
     ['typecheck', join(npx, 'tsc'), ['-p', 'tsconfig.json', '--noEmit']],
     ['lint', join(npx, 'eslint'), ['.', '--max-warnings=0']],
     ['openapi is current', join(npx, 'tsx'), ['packages/contracts/scripts/openapi.ts', '--check']],
+    ['traceability is current', join(npx, 'tsx'), ['scripts/traceability.ts', '--check']],
   ];
   for (const [label, cmd, cmdArgs] of gates) {
     if ((await run(label, cmd, cmdArgs)) !== 0) process.exit(1);

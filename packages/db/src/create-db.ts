@@ -3,7 +3,12 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database';
 
-export type Db = { db: Kysely<Database>; pool: pg.Pool; close(): Promise<void> };
+export type Db = {
+  db: Kysely<Database>;
+  pool: pg.Pool;
+  /** Ends the pool and resolves once every connection has really closed. */
+  close(): Promise<void>;
+};
 
 /**
  * @example const { db, close } = createDb(process.env.DATABASE_URL!);
@@ -12,5 +17,23 @@ export type Db = { db: Kysely<Database>; pool: pg.Pool; close(): Promise<void> }
 export function createDb(url: string, max = 10): Db {
   const pool = new pg.Pool({ connectionString: url, max });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, pool, close: () => db.destroy() };
+  // pg-pool's end() resolves before its clients have closed ('remove' comes later). A caller that
+  // then drops the database (`with (force)`, as the test scratch databases do) would kill them
+  // mid-close and surface an uncaught 'error', so close() waits for the last one.
+  let open = 0;
+  let lastClosed: (() => void) | undefined;
+  pool.on('connect', () => void (open += 1));
+  pool.on('remove', () => {
+    open -= 1;
+    if (open === 0) lastClosed?.();
+  });
+  return {
+    db,
+    pool,
+    close: async () => {
+      const closed = new Promise<void>((resolve) => (lastClosed = resolve));
+      await db.destroy();
+      if (open > 0) await closed;
+    },
+  };
 }

@@ -21,6 +21,9 @@ const VERSIONS = [
   '0004_audit_payment_config_support_billing',
   '0005_v2',
   '0006_refresh_tokens',
+  '0009_admin_credentials',
+  '0010_test_run_requests',
+  '0012_job_events',
 ];
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -61,10 +64,11 @@ void describe('migration runner (issue #2; ARCHITECTURE D4)', () => {
       assert.deepEqual((await migrate(url, { direction: 'up' })).applied, VERSIONS);
       assert.deepEqual((await migrate(url, { direction: 'up' })).applied, []);
       assert.ok((await migrationStatus(url)).every((m) => m.applied));
-      assert.deepEqual((await migrate(url, { direction: 'down' })).reverted, ['0006_refresh_tokens']);
-      assert.deepEqual((await migrationStatus(url)).map((m) => m.applied), [true, true, true, true, true, false]);
-      assert.deepEqual((await migrate(url, { direction: 'down', steps: 2 })).reverted, ['0005_v2', '0004_audit_payment_config_support_billing']);
-      assert.deepEqual((await migrate(url, { direction: 'up', steps: 1 })).applied, ['0004_audit_payment_config_support_billing']);
+      const [newest, second, third] = [...VERSIONS].reverse();
+      assert.deepEqual((await migrate(url, { direction: 'down' })).reverted, [newest]);
+      assert.deepEqual((await migrationStatus(url)).map((m) => m.applied), VERSIONS.map((v) => v !== newest));
+      assert.deepEqual((await migrate(url, { direction: 'down', steps: 2 })).reverted, [second, third]);
+      assert.deepEqual((await migrate(url, { direction: 'up', steps: 1 })).applied, [third]);
     });
   });
 
@@ -165,12 +169,13 @@ void describe('migration runner (issue #2; ARCHITECTURE D4)', () => {
       assert.equal(up.stdout, `applied: ${VERSIONS.join(', ')}`);
       assert.equal(cli(['up'], url).stdout, 'nothing to do');
       const down = cli(['down', '2'], url);
-      assert.equal(down.stdout, 'reverted: 0006_refresh_tokens, 0005_v2');
+      const [newest, second] = [...VERSIONS].reverse();
+      assert.equal(down.stdout, `reverted: ${newest}, ${second}`);
       const status = cli(['status'], url);
       assert.deepEqual(status.stdout.split('\n'), [
-        ...VERSIONS.slice(0, 4).map((v) => `applied  ${v}`),
-        'pending  0005_v2',
-        'pending  0006_refresh_tokens',
+        ...VERSIONS.slice(0, -2).map((v) => `applied  ${v}`),
+        `pending  ${second}`,
+        `pending  ${newest}`,
       ]);
     });
   });

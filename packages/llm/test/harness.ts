@@ -61,22 +61,11 @@ export async function useScratchDatabase(): Promise<{
     held.then(() => Promise.reject(new Error('scratch database closed early'))),
   ]);
   await migrate(scratchUrl, { direction: 'up' });
-  const { db, pool, close } = createDb(scratchUrl, 4);
-  // pg-pool's end() resolves before its clients have closed ('remove' comes later); dropping the
-  // database `with (force)` would kill them mid-close, an uncaught 'error'. Wait for the last one.
-  let open = 0;
-  let allClosed: (() => void) | undefined;
-  pool.on('connect', () => void (open += 1));
-  pool.on('remove', () => {
-    open -= 1;
-    if (open === 0) allClosed?.();
-  });
+  const { db, close } = createDb(scratchUrl, 4);
   return {
     db,
     stop: async () => {
-      const closed = new Promise<void>((resolve) => (allClosed = resolve));
       await close();
-      if (open > 0) await closed;
       release();
       await held;
       await server?.stop();
