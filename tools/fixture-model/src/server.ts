@@ -68,7 +68,14 @@ const MODEL_IDS = ['iama-fixture/l1', 'iama-fixture/l2', 'iama-fixture/l3'];
  * await fixture.stop();
  */
 export async function startFixtureModel(opts: FixtureModelOptions = {}): Promise<FixtureModel> {
-  const files = { ...loadScenarioFiles(), ...opts.scenarios };
+  // An opt-in overlay directory (the bundled example's scripted answers, `iama demo`) replaces
+  // whole family files; unset, nothing changes. Explicit `scenarios` still win.
+  const overlay = process.env.IAMA_FIXTURE_SCENARIOS_DIR;
+  const files = {
+    ...loadScenarioFiles(),
+    ...(overlay ? loadScenarioFiles(overlay) : {}),
+    ...opts.scenarios,
+  };
   const state: EngineState = {
     seq: 0,
     attempts: new Map(),

@@ -1,31 +1,64 @@
 /**
- * @module `iama demo`: the README's first command. Until the refactor loop lands (issue #6) it
- * proves the wiring end to end: API → Temporal workflow → worker activity → PostgreSQL → API.
+ * @module `iama demo`: the README's first command (ARCHITECTURE §3, issue #7). Starts the embedded
+ * stack, runs the main job on the bundled legacy example (`examples/order-js`) from creation to
+ * DELIVERED over the HTTP API as a client would, applies the delivery to a temporary copy of the
+ * example and runs the example's own tests on it, then stops the stack.
  */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startStack } from '@iama/devstack';
+import { apiClient } from '../demo/api-client';
+import { applyAndTest } from '../demo/deliver';
+import { driveJob } from '../demo/drive-job';
 import { stackOptionsOf, type StackCommandOptions } from './stack-options';
 
+const EXAMPLE_DIR = fileURLToPath(new URL('../../../../examples/order-js', import.meta.url));
+const TARGET = 'src/order.js';
+
 export async function runDemo(opts: StackCommandOptions): Promise<void> {
+  // The stand-in provider answers with the example's scripted answers (ARCHITECTURE D7); a real
+  // provider (LITELLM_BASE_URL, or the model.l1|l2|l3 routes) never reads this: configuration only.
+  process.env.IAMA_FIXTURE_SCENARIOS_DIR ??= join(EXAMPLE_DIR, 'fixture-scenarios');
   console.log('IAMA demo: starting the embedded stack');
   const stack = await startStack(stackOptionsOf(opts));
   try {
-    const api = stack.apiUrl!;
-    console.log('\n[1/2] POST /health/probe  (the API starts healthProbeWorkflow; its activity writes audit_events)');
-    const created = await fetchJson(`${api}/health/probe`, { method: 'POST' });
-    console.log(`      workflow done: probe ${created.probe_id} → audit event ${created.audit_event_id}`);
-    console.log('[2/2] GET /health/probe/:probe_id  (the API reads the row back from PostgreSQL)');
-    const read = await fetchJson(`${api}/health/probe/${created.probe_id}`);
-    if (read.audit_event_id !== created.audit_event_id) throw new Error('the probe read back does not match the one written');
-    console.log(`      read back: audit event ${read.audit_event_id} recorded at ${read.recorded_at}`);
-    console.log('\nDemo complete: API, Temporal, worker and PostgreSQL are wired.');
+    const api = apiClient(stack.apiUrl!);
+    console.log(`\n[1/3] register + log in a demo user at ${api.base}`);
+    await api.login(`demo-${randomUUID()}@example.test`, `demo-${randomUUID()}`);
+
+    console.log(
+      `[2/3] refactor job on examples/order-js/${TARGET} (every state, time since start)`,
+    );
+    const job = await driveJob(api, {
+      workspaceRoot: EXAMPLE_DIR,
+      targetFiles: [{ path: TARGET, content: readFileSync(join(EXAMPLE_DIR, TARGET), 'utf8') }],
+      log: (line) => console.log(line),
+    });
+    console.log(`      DELIVERED in ${(job.totalMs / 1000).toFixed(1)}s`);
+
+    console.log(
+      '[3/3] apply the delivery to a temporary copy of the example and run its own tests',
+    );
+    console.log(
+      '      (the delivery/apply/revert endpoints are not served yet: the demo applies the',
+    );
+    console.log(
+      "       patched files of the job's last passing test run; nothing to revert server-side)",
+    );
+    if (job.deliveredFiles.length === 0)
+      throw new Error('the job delivered without a passing refactor run');
+    const applied = await applyAndTest(EXAMPLE_DIR, job.deliveredFiles);
+    for (const line of applied.diff) console.log(`      ${line}`);
+    console.log(
+      `      changed: ${applied.changed.join(', ') || 'nothing'}; example tests: ${applied.summary}`,
+    );
+    if (!applied.testsPassed) throw new Error("the example's own tests fail on the delivered code");
+    console.log(
+      '\nDemo complete: the job reached DELIVERED and the example still passes its tests.',
+    );
   } finally {
     await stack.stop();
   }
-}
-
-async function fetchJson(url: string, init?: RequestInit): Promise<Record<string, string>> {
-  const res = await fetch(url, init);
-  const body = (await res.json()) as Record<string, string>;
-  if (!res.ok) throw new Error(`${init?.method ?? 'GET'} ${new URL(url).pathname} → ${res.status} ${body.error_code ?? ''}`);
-  return body;
 }
