@@ -14,6 +14,7 @@ import { Client, Connection } from '@temporalio/client';
 import { connectClient, createDb, migrate, withDatabase, withPostgresServer } from '@iama/db';
 import { buildApp } from '../src/app';
 import { createTestUser } from '../test/support/auth';
+import { percentile as pct } from '@iama/devstack';
 
 const POLLERS = Number(process.env.BENCH_POLLERS ?? 200);
 const POLLS_PER_CLIENT = Number(process.env.BENCH_POLLS ?? 25);
@@ -25,11 +26,6 @@ const STATES = [
   'WAITING_STRATEGY',
   'WAITING_SPEC_APPROVAL',
 ] as const;
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
-};
 
 await withPostgresServer(async (serverUrl) => {
   const name = `iama_t_${randomBytes(8).toString('hex')}`;

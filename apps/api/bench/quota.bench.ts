@@ -19,15 +19,12 @@ import {
   type Database,
 } from '@iama/db';
 import { reserveQuota } from '../src/quota';
+import { percentile as pct } from '@iama/devstack';
 
 const CONCURRENT = 50;
 const ROUNDS = 8;
 const POOL = 20;
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
-};
 const ms = (x: number) => `${x.toFixed(2)} ms`;
 
 async function user(db: Kysely<Database>, tier: Tier): Promise<string> {

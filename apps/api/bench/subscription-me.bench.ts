@@ -11,15 +11,11 @@ import { Client, Connection } from '@temporalio/client';
 import { connectClient, createDb, migrate, withDatabase, withPostgresServer } from '@iama/db';
 import { buildApp } from '../src/app';
 import { createTestUser } from '../test/support/auth';
+import { percentile as pct } from '@iama/devstack';
 
 const CLIENTS = 200;
 const REQUESTS_PER_CLIENT = 10;
 const WARMUP = 200;
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
-};
 
 await withPostgresServer(async (serverUrl) => {
   const name = `iama_t_${randomBytes(8).toString('hex')}`;

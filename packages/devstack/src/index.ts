@@ -7,3 +7,4 @@ export { requireTestStack, testStackEnv, TEST_STACK_VARS, type TestStackEnv } fr
 export { startManagedProcess, ManagedProcessError, groupAlive, type ManagedProcess, type ManagedProcessOptions, type ProcessExit, type ReadyCheck, type StartFailure } from './process';
 export { assertPortFree, getFreePort, PortInUseError } from './ports';
 export { apiKeyEnvVar, buildLiteLlmConfig, fixtureRoutes, liteLlmEnv, startLiteLlm, FIXTURE_API_KEY_ENV, type LiteLlmConfig, type LiteLlmOptions, type LiteLlmAlias, type RunningLiteLlm } from './litellm';
+export { percentile } from './bench-stats';

@@ -9,6 +9,7 @@
  *    fixture model records when its client hung up. Target < 1 s.
  */
 import { loadavg } from 'node:os';
+import { percentile as pct } from '@iama/devstack';
 import { useModelProxy } from '@iama/devstack/model-proxy';
 import { fixtureRoutes } from '@iama/devstack/litellm';
 import type { RecordedRequest } from '@iama/fixture-model';
@@ -30,10 +31,6 @@ import {
 } from '../src/postgres/index';
 import { useScratchDatabase } from '../test/harness';
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
-};
 const fmt = (n: number) => n.toFixed(2);
 
 // Model time = from fetch() start until the response body is fully read (or cancelled).
