@@ -8,10 +8,9 @@
  *   parses the event — with 200 streams open, measured from just before the UPDATE is sent.
  * Client and server share this process (and its 2 cores), so numbers include client-side queueing.
  */
-import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
-import { connectClient, createDb, migrate, withDatabase, withPostgresServer } from '@iama/db';
+import { createDb, migrate, withPostgresServer, withScratchDatabase } from '@iama/db';
 import { buildApp } from '../src/app';
 import { createTestUser } from '../test/support/auth';
 import { percentile as pct } from '@iama/devstack';
@@ -27,16 +26,10 @@ const STATES = [
   'WAITING_SPEC_APPROVAL',
 ] as const;
 
-await withPostgresServer(async (serverUrl) => {
-  const name = `iama_t_${randomBytes(8).toString('hex')}`;
-  const admin = await connectClient(serverUrl);
-  await admin.query(`create database ${admin.escapeIdentifier(name)}`);
-  const url = withDatabase(serverUrl, name);
-  try {
+await withPostgresServer((serverUrl) =>
+  withScratchDatabase(serverUrl, 'iama_t', async (url) => {
     await migrate(url, { direction: 'up' });
-    const { db, pool, close } = createDb(url, 20);
-    // Dropping the scratch database at the end terminates any idle pooled connection.
-    pool.on('error', () => undefined);
+    const { db, close } = createDb(url, 20);
     const connection = Connection.lazy({
       address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
     });
@@ -155,8 +148,5 @@ await withPostgresServer(async (serverUrl) => {
     await app.close();
     await connection.close();
     await close();
-  } finally {
-    await admin.query(`drop database if exists ${admin.escapeIdentifier(name)} with (force)`);
-    await admin.end();
-  }
-});
+  }),
+);

@@ -6,15 +6,14 @@
  * starts of one user against a daily limit, reporting how many were granted.
  * Uses `DATABASE_URL` or a temporary embedded server.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import type { Kysely } from 'kysely';
 import type { Tier } from '@iama/contracts';
 import {
-  connectClient,
   createDb,
   migrate,
-  withDatabase,
+  withScratchDatabase,
   withPostgresServer,
   type Database,
 } from '@iama/db';
@@ -70,16 +69,10 @@ function report(label: string, latencies: number[], wallMs: number, decisions: n
   );
 }
 
-await withPostgresServer(async (serverUrl) => {
-  const name = `iama_t_${randomBytes(8).toString('hex')}`;
-  const admin = await connectClient(serverUrl);
-  await admin.query(`create database ${admin.escapeIdentifier(name)}`);
-  const url = withDatabase(serverUrl, name);
-  try {
+await withPostgresServer((serverUrl) =>
+  withScratchDatabase(serverUrl, 'iama_t', async (url) => {
     await migrate(url, { direction: 'up' });
-    const { db, pool, close } = createDb(url, POOL);
-    // The scratch database is dropped with (force) at the end; idle clients may see that first.
-    pool.on('error', () => undefined);
+    const { db, close } = createDb(url, POOL);
     console.log(
       `machine: ${cpus().length} cores, load ${loadavg()[0]!.toFixed(2)}; pool ${POOL} connections`,
     );
@@ -156,8 +149,5 @@ await withPostgresServer(async (serverUrl) => {
       .executeTakeFirstOrThrow();
     console.log(`  granted ${hundred.granted}, reservation rows ${String(rows.n)} (daily limit 8)`);
     await close();
-  } finally {
-    await admin.query(`drop database if exists ${admin.escapeIdentifier(name)} with (force)`);
-    await admin.end();
-  }
-});
+  }),
+);

@@ -4,11 +4,10 @@
  * real app on a scratch database: each request verifies an RS256 token and reads the identity
  * joined with `subscription_tiers` (one query). Uses `DATABASE_URL` or a temporary embedded server.
  */
-import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { Client, Connection } from '@temporalio/client';
-import { connectClient, createDb, migrate, withDatabase, withPostgresServer } from '@iama/db';
+import { createDb, migrate, withPostgresServer, withScratchDatabase } from '@iama/db';
 import { buildApp } from '../src/app';
 import { createTestUser } from '../test/support/auth';
 import { percentile as pct } from '@iama/devstack';
@@ -17,16 +16,10 @@ const CLIENTS = 200;
 const REQUESTS_PER_CLIENT = 10;
 const WARMUP = 200;
 
-await withPostgresServer(async (serverUrl) => {
-  const name = `iama_t_${randomBytes(8).toString('hex')}`;
-  const admin = await connectClient(serverUrl);
-  await admin.query(`create database ${admin.escapeIdentifier(name)}`);
-  const url = withDatabase(serverUrl, name);
-  try {
+await withPostgresServer((serverUrl) =>
+  withScratchDatabase(serverUrl, 'iama_t', async (url) => {
     await migrate(url, { direction: 'up' });
-    const { db, pool, close } = createDb(url, 20);
-    // Dropping the scratch database terminates any connection still open; that is expected here.
-    pool.on('error', () => undefined);
+    const { db, close } = createDb(url, 20);
     const connection = Connection.lazy({
       address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
     });
@@ -74,8 +67,5 @@ await withPostgresServer(async (serverUrl) => {
     await app.close();
     await close();
     await connection.close().catch(() => undefined); // never connected: nothing to close
-  } finally {
-    await admin.query(`drop database if exists ${admin.escapeIdentifier(name)} with (force)`);
-    await admin.end();
-  }
-});
+  }),
+);
